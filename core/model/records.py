@@ -1,0 +1,319 @@
+"""Canonical records: what every connector maps a vendor's payload into.
+
+Identity is split from employment, as Finch does: a :class:`Worker` is one identity *claim* made in
+one source, and what the worker does for a client (:class:`Engagement`), how they are paid
+(:class:`PayoutAccount`, :class:`Payment`) and what they do on company systems
+(:class:`AccessEvent`, :class:`Device`, :class:`HiringSignal`) hang off it by ``worker_remote_id``
+within the same source. Resolution across sources happens later, in the core, never here.
+
+Raw identifiers that must not be stored (tax ids, bank account numbers) are ``SecretStr`` so that a
+stray ``repr`` or log line cannot leak them; the store keeps only their keyed hashes (core.keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+RecordKind = Literal[
+    "workers",
+    "engagements",
+    "payout_accounts",
+    "payments",
+    "access_events",
+    "devices",
+    "hiring_signals",
+]
+
+
+def country_code(value: str | None) -> str | None:
+    """Normalise a country given as ISO alpha-2/alpha-3 code or English name to ISO alpha-2.
+
+    Vendors disagree on the form ("US", "USA", "United States"); comparisons in the core must not.
+    """
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if len(text) == 2 and text.isalpha():
+        found = pycountry.countries.get(alpha_2=text.upper())
+    else:
+        try:
+            found = pycountry.countries.lookup(text)
+        except LookupError:
+            found = None
+    if found is None:
+        raise ValueError(f"unknown country {text!r}")
+    return str(found.alpha_2)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Address(_Strict):
+    """A postal address as a source gives it; standardised for comparison in core.keys."""
+
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        # A single line ("12 Main St, Springfield, IL 62701, US") is common in exports.
+        if isinstance(value, str):
+            return {"line1": value}
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value)
+
+    def is_empty(self) -> bool:
+        """True when no part of the address was given."""
+        return not any((self.line1, self.line2, self.city, self.region, self.postal_code))
+
+
+class Record(_Strict):
+    """Fields every canonical record carries, whatever its kind."""
+
+    kind: ClassVar[RecordKind]
+
+    source: str = Field(min_length=1, description="connector instance name, e.g. 'deel' or 'hr-export'")
+    remote_id: str = Field(min_length=1, description="the record's id in its source")
+    remote_data: dict[str, Any] = Field(
+        default_factory=dict, description="raw payload, scrubbed of secrets and unneeded PII"
+    )
+    modified_at: dt.datetime | None = None
+    deleted: bool = False
+
+    @field_validator("remote_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        """(source, remote_id): the record's identity across the whole system."""
+        return (self.source, self.remote_id)
+
+
+class Worker(Record):
+    """One identity claim in one source: who the worker says they are."""
+
+    kind: ClassVar[RecordKind] = "workers"
+
+    legal_name: str = Field(min_length=1)
+    preferred_name: str | None = None
+    date_of_birth: dt.date | None = None
+    emails: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    home_address: Address | None = None
+    ship_to_address: Address | None = None
+    claimed_country: str | None = None
+    claimed_timezone: str | None = None
+    tax_id: SecretStr | None = None
+    photo_hash: str | None = None
+    prior_employers: list[str] = Field(default_factory=list)
+    profile_urls: list[str] = Field(default_factory=list)
+    referrer_remote_id: str | None = None
+    agency: str | None = Field(default=None, description="recruiting agency that submitted the worker")
+
+    @field_validator("claimed_country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value)
+
+    @field_validator("claimed_timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        if value is None or not value:
+            return None
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in values if v and v.strip()]
+        for v in cleaned:
+            local, _, domain = v.partition("@")
+            if not local or "." not in domain:
+                raise ValueError(f"not an email address: {v!r}")
+        return cleaned
+
+    @field_validator("phones", "prior_employers", "profile_urls")
+    @classmethod
+    def _non_empty(cls, values: list[str]) -> list[str]:
+        return [v.strip() for v in values if v and v.strip()]
+
+
+class Engagement(Record):
+    """A worker's engagement with a client organisation."""
+
+    kind: ClassVar[RecordKind] = "engagements"
+
+    worker_remote_id: str = Field(min_length=1)
+    client_org: str | None = None
+    type: Literal["contractor", "employee"] = "contractor"
+    status: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    rate: Decimal | None = None
+    currency: str | None = None
+    staffing_vendor: str | None = Field(default=None, description="staffing firm or agency, if any")
+
+
+class PayoutMethod(StrEnum):
+    """How money leaves for the worker."""
+
+    BANK = "bank"
+    PAYPAL = "paypal"
+    WISE = "wise"
+    PAYONEER = "payoneer"
+    CRYPTO = "crypto"
+    OTHER = "other"
+
+
+class PayoutAccount(Record):
+    """Where a worker's pay goes. The account number itself is never stored, only its keyed hash."""
+
+    kind: ClassVar[RecordKind] = "payout_accounts"
+
+    worker_remote_id: str = Field(min_length=1)
+    method: PayoutMethod
+    holder_name: str | None = None
+    iban: SecretStr | None = None
+    routing_number: str | None = None
+    account_number: SecretStr | None = None
+    email: str | None = Field(default=None, description="PayPal/Wise/Payoneer account email")
+    wallet_address: str | None = None
+    bank_country: str | None = None
+    bic: str | None = None
+    pooled: bool = Field(
+        default=False, description="declared pooled account of an EOR or agency paying many workers"
+    )
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+
+    @field_validator("bank_country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value)
+
+    @field_validator("iban")
+    @classmethod
+    def _iban(cls, value: SecretStr | None) -> SecretStr | None:
+        # Checked here, not at hashing time, so a bad IBAN is reported with its file and line.
+        if value is None:
+            return None
+        try:
+            return SecretStr(str(IBAN(value.get_secret_value()).compact))
+        except (SchwiftyException, ValueError):
+            raise ValueError("iban: not a valid IBAN (bad checksum, length or country)") from None
+
+    @model_validator(mode="after")
+    def _has_account(self) -> PayoutAccount:
+        if self.deleted:
+            return self
+        present = {
+            PayoutMethod.BANK: self.iban is not None or self.account_number is not None,
+            PayoutMethod.CRYPTO: bool(self.wallet_address),
+        }.get(self.method, bool(self.email) or self.account_number is not None)
+        if not present:
+            raise ValueError(f"a {self.method.value} payout account needs its account identifier")
+        return self
+
+
+class Payment(Record):
+    """One payout or invoice to a worker."""
+
+    kind: ClassVar[RecordKind] = "payments"
+
+    worker_remote_id: str = Field(min_length=1)
+    engagement_remote_id: str | None = None
+    payout_account_remote_id: str | None = None
+    amount: Decimal
+    currency: str = Field(min_length=3, max_length=8)
+    status: str | None = None
+    due_date: dt.date | None = None
+    paid_at: dt.datetime | None = None
+    hold_ref: str | None = Field(default=None, description="vendor reference that can stop this payment")
+
+
+class AccessEvent(Record):
+    """A sign-in or session observed by an identity provider or platform."""
+
+    kind: ClassVar[RecordKind] = "access_events"
+
+    worker_remote_id: str = Field(min_length=1)
+    time: dt.datetime
+    login: str | None = None
+    ip: str | None = None
+    asn: int | None = None
+    country: str | None = None
+    is_proxy: bool = False
+    vpn_provider: str | None = None
+    device_id: str | None = None
+    user_agent: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value)
+
+
+class Device(Record):
+    """A company device issued to a worker: what was shipped, where, and what runs on it."""
+
+    kind: ClassVar[RecordKind] = "devices"
+
+    worker_remote_id: str = Field(min_length=1)
+    serial: str | None = None
+    shipped_serial: str | None = None
+    shipped_to_address: Address | None = None
+    mdm_country: str | None = None
+    remote_access_tools: list[str] = Field(default_factory=list)
+    peripherals: list[str] = Field(default_factory=list)
+
+    @field_validator("mdm_country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value)
+
+
+class HiringSignal(Record):
+    """An interview or onboarding observation recorded by HR or an ATS."""
+
+    kind: ClassVar[RecordKind] = "hiring_signals"
+
+    worker_remote_id: str = Field(min_length=1)
+    signal: str = Field(min_length=1, description="e.g. camera_refused, liveness_failed, i9_third_party")
+    observed_at: dt.datetime | None = None
+    detail: str | None = None
+
+
+KIND_MODELS: dict[RecordKind, type[Record]] = {
+    "workers": Worker,
+    "engagements": Engagement,
+    "payout_accounts": PayoutAccount,
+    "payments": Payment,
+    "access_events": AccessEvent,
+    "devices": Device,
+    "hiring_signals": HiringSignal,
+}
