@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hiresentry.connectors.base.connector import Connector, ConnectorConfig, RecordProblem
@@ -27,7 +28,11 @@ class SyncReport:
         return sum(self.written.values())
 
 
-def sync(connector: Connector[ConnectorConfig], store: Store) -> SyncReport:
+def sync(
+    connector: Connector[ConnectorConfig],
+    store: Store,
+    on_batch: Callable[[SyncReport], None] | None = None,
+) -> SyncReport:
     """Read ``connector`` from its committed cursors and ingest batch by batch.
 
     Each batch is one transaction (records + cursors): if the vendor fails mid-sync, the batches
@@ -44,4 +49,6 @@ def sync(connector: Connector[ConnectorConfig], store: Store) -> SyncReport:
         for problem in batch.problems:
             log.warning("%s: record refused: %s", connector.instance, problem)
         report.problems.extend(batch.problems)
+        if on_batch is not None:
+            on_batch(report)
     return report
