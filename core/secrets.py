@@ -44,9 +44,7 @@ def resolve_reference(reference: str) -> SecretStr:
         )
     resolver = _RESOLVERS.get(scheme)
     if resolver is None:
-        raise SecretResolutionError(
-            f"no resolver is configured for {scheme}: references (set up the {scheme} section)"
-        )
+        raise SecretResolutionError(f"no resolver is configured for {scheme}: references (set up the {scheme} section)")
     return SecretStr(resolver(rest))
 
 

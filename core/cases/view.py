@@ -57,6 +57,10 @@ class CaseView(BaseModel):
     score: float
     summary: str
     workers: list[RecordRef]
+    payees: list[RecordRef] = Field(
+        default_factory=list,
+        description="member records that have payout accounts or payments (what a hold stops)",
+    )
     display_names: list[str] = Field(default_factory=list, description="legal names claimed by the workers")
     evidence: list[EvidenceView]
     terms: list[ScoreTerm] = Field(default_factory=list)

@@ -37,9 +37,7 @@ class LinkKeyHasher:
     def __init__(self, secret: SecretStr) -> None:
         raw = secret.get_secret_value().encode()
         if len(raw) < MIN_KEY_BYTES:
-            raise ConfigError(
-                f"the link-key secret must be at least {MIN_KEY_BYTES} bytes long (got {len(raw)})"
-            )
+            raise ConfigError(f"the link-key secret must be at least {MIN_KEY_BYTES} bytes long (got {len(raw)})")
         self._key = raw
 
     def __repr__(self) -> str:

@@ -205,9 +205,7 @@ class PayoutAccount(Record):
     wallet_address: str | None = None
     bank_country: str | None = None
     bic: str | None = None
-    pooled: bool = Field(
-        default=False, description="declared pooled account of an EOR or agency paying many workers"
-    )
+    pooled: bool = Field(default=False, description="declared pooled account of an EOR or agency paying many workers")
     first_seen: dt.datetime | None = None
     last_seen: dt.datetime | None = None
 

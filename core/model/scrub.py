@@ -24,9 +24,7 @@ def scrub(payload: Any) -> Any:
     """A copy of ``payload`` with sensitive-named fields replaced by ``"[redacted]"``."""
     if isinstance(payload, dict):
         return {
-            key: (
-                REDACTED if _SENSITIVE.search(str(key)) and value not in (None, "", [], {}) else scrub(value)
-            )
+            key: (REDACTED if _SENSITIVE.search(str(key)) and value not in (None, "", [], {}) else scrub(value))
             for key, value in payload.items()
         }
     if isinstance(payload, list):

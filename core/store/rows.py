@@ -72,6 +72,7 @@ class RowBuilder:
             "legal_name": record.legal_name,
             "preferred_name": record.preferred_name,
             "name_key": name_key(record.legal_name),
+            "preferred_name_key": name_key(record.preferred_name) if record.preferred_name else None,
             "name_phonetic": phonetic_key(record.legal_name),
             "date_of_birth": record.date_of_birth,
             "claimed_country": record.claimed_country,

@@ -77,6 +77,7 @@ workers = _record_table(
     Column("legal_name", Text, nullable=False),
     Column("preferred_name", Text),
     Column("name_key", Text, nullable=False),
+    Column("preferred_name_key", Text),
     Column("name_phonetic", Text, nullable=False),
     Column("date_of_birth", Date),
     Column("claimed_country", String(2)),
@@ -234,6 +235,8 @@ evidence = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("dedup_key", String(64), ForeignKey("cases.dedup_key"), nullable=False),
     Column("indicator", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("severity", String(16), nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("weight", Float, nullable=False),
     Column("explanation", Text, nullable=False),
@@ -253,6 +256,7 @@ judgements = Table(
     Column("verdict", String(32), nullable=False),  # confirmed | false_positive | suppressed
     Column("reason", Text),
     Column("suppress_until", TZ),
+    Column("evidence_digest", String(64), nullable=False),
     Column("actor", String(256), nullable=False),
     Column("created_at", TZ, nullable=False),
 )
@@ -270,6 +274,7 @@ outbox = Table(
     Column("intent", JSON, nullable=False),
     Column("intent_digest", String(64), nullable=False),
     Column("done_digest", String(64)),
+    Column("done_level", String(16)),
     Column("result", JSON),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),

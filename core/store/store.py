@@ -153,9 +153,7 @@ class Store:
         return result
 
     def _drop_stale(self, conn: Connection, table: Table, rows: list[Row]) -> list[Row]:
-        dated = {
-            (r["source"], r["remote_id"]): r["modified_at"] for r in rows if r["modified_at"] is not None
-        }
+        dated = {(r["source"], r["remote_id"]): r["modified_at"] for r in rows if r["modified_at"] is not None}
         if not dated:
             return rows
         stored: dict[tuple[str, str], dt.datetime] = {}
@@ -179,11 +177,7 @@ class Store:
             return
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(table)
-        updated = {
-            c.name: stmt.excluded[c.name]
-            for c in table.columns
-            if c.name not in ("id", "source", "remote_id")
-        }
+        updated = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in ("id", "source", "remote_id")}
         stmt = stmt.on_conflict_do_update(index_elements=["source", "remote_id"], set_=updated)
         for chunk in _chunks(rows, 5000):
             conn.execute(stmt, list(chunk))
@@ -198,9 +192,7 @@ class Store:
         table = schema.worker_keys
         for source, ids in by_source.items():
             for chunk in _chunks(ids):
-                conn.execute(
-                    delete(table).where(and_(table.c.source == source, table.c.worker_remote_id.in_(chunk)))
-                )
+                conn.execute(delete(table).where(and_(table.c.source == source, table.c.worker_remote_id.in_(chunk))))
         new_keys = [k for k in rows.worker_keys if (k["source"], k["worker_remote_id"]) in keep]
         for chunk in _chunks(new_keys, 5000):
             conn.execute(table.insert(), list(chunk))
@@ -235,7 +227,7 @@ class Store:
         table = schema.sync_cursors
         with self.engine.connect() as conn:
             query = select(table.c.stream, table.c.value).where(table.c.connector == connector)
-            return dict(conn.execute(query).tuples().all())
+            return {stream: value for stream, value in conn.execute(query)}  # noqa: C416
 
     def count(self, table_name: str) -> int:
         """Number of rows in one record table (for reports and tests)."""

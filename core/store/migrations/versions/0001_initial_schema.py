@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 18:20:38.145068
+Create Date: 2026-11-25 18:31:12.975501
 """
 
 from __future__ import annotations
@@ -153,6 +153,7 @@ def upgrade() -> None:
         sa.Column("intent", sa.JSON(), nullable=False),
         sa.Column("intent_digest", sa.String(length=64), nullable=False),
         sa.Column("done_digest", sa.String(length=64), nullable=True),
+        sa.Column("done_level", sa.String(length=16), nullable=True),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
@@ -278,6 +279,7 @@ def upgrade() -> None:
         sa.Column("legal_name", sa.Text(), nullable=False),
         sa.Column("preferred_name", sa.Text(), nullable=True),
         sa.Column("name_key", sa.Text(), nullable=False),
+        sa.Column("preferred_name_key", sa.Text(), nullable=True),
         sa.Column("name_phonetic", sa.Text(), nullable=False),
         sa.Column("date_of_birth", sa.Date(), nullable=True),
         sa.Column("claimed_country", sa.String(length=2), nullable=True),
@@ -303,9 +305,7 @@ def upgrade() -> None:
         sa.Column("dedup_key", sa.String(length=64), nullable=False),
         sa.Column("source", sa.String(length=128), nullable=False),
         sa.Column("remote_id", sa.String(length=256), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["dedup_key"], ["cases.dedup_key"], name=op.f("fk_case_members_dedup_key_cases")
-        ),
+        sa.ForeignKeyConstraint(["dedup_key"], ["cases.dedup_key"], name=op.f("fk_case_members_dedup_key_cases")),
         sa.PrimaryKeyConstraint("dedup_key", "source", "remote_id", name=op.f("pk_case_members")),
     )
     with op.batch_alter_table("case_members", schema=None) as batch_op:
@@ -316,6 +316,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("dedup_key", sa.String(length=64), nullable=False),
         sa.Column("indicator", sa.String(length=64), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("severity", sa.String(length=16), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("weight", sa.Float(), nullable=False),
         sa.Column("explanation", sa.Text(), nullable=False),
@@ -335,11 +337,10 @@ def upgrade() -> None:
         sa.Column("verdict", sa.String(length=32), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("suppress_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("evidence_digest", sa.String(length=64), nullable=False),
         sa.Column("actor", sa.String(length=256), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["dedup_key"], ["cases.dedup_key"], name=op.f("fk_judgements_dedup_key_cases")
-        ),
+        sa.ForeignKeyConstraint(["dedup_key"], ["cases.dedup_key"], name=op.f("fk_judgements_dedup_key_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_judgements")),
     )
     # ### end Alembic commands ###

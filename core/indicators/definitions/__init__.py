@@ -1,0 +1,1 @@
+"""The indicator definitions: one YAML file per indicator (id, metadata, golden tests)."""

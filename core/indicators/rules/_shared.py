@@ -1,0 +1,53 @@
+"""Building blocks the rule functions share: person joins and the shared-key pattern."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hiresentry.core.population import Population
+
+
+def owners(pop: Population) -> pl.DataFrame:
+    """wid → pid, worker ref and legal name: what a rule needs to name who a record belongs to."""
+    return pop.workers.select("wid", "pid", pl.col("ref").alias("worker_ref"), "legal_name", "agency")
+
+
+def shared_key_hits(
+    pop: Population,
+    keyed: pl.DataFrame,
+    noun: str,
+    min_people: int = 2,
+    exclude_same_agency: bool = False,
+) -> pl.DataFrame:
+    """Hits for every person whose key (``key`` column) is also held by other, distinct persons.
+
+    ``keyed`` has columns wid, key, masked. Different identities sharing one key is the signal;
+    records of one person sharing it is not (resolution merged them). With
+    ``exclude_same_agency``, a key held only by workers submitted by one and the same agency is
+    ignored (agency submission addresses; Greenhouse's auto-merge excludes them for this reason).
+    """
+    joined = keyed.drop_nulls("key").join(owners(pop), on="wid")
+    groups = joined.group_by("key").agg(
+        pl.col("pid").n_unique().alias("people"),
+        pl.col("pid").unique().alias("pids"),
+        pl.col("masked").first(),
+        pl.format("{} ({})", "worker_ref", "legal_name").unique().sort().alias("members"),
+        pl.col("worker_ref").unique().sort().alias("records"),
+        pl.col("agency").n_unique().alias("agencies"),
+        pl.col("agency").null_count().alias("no_agency"),
+    )
+    groups = groups.filter(pl.col("people") >= min_people)
+    if exclude_same_agency:
+        groups = groups.filter(~((pl.col("agencies") == 1) & (pl.col("no_agency") == 0)))
+    return groups.explode("pids").select(
+        pl.col("pids").alias("pid"),
+        pl.format(
+            "{} {} is used by {} different identities: {}",
+            pl.lit(noun),
+            "masked",
+            "people",
+            pl.col("members").list.join(", "),
+        ).alias("explanation"),
+        "records",
+        pl.concat_list("masked").alias("keys"),
+    )

@@ -1,0 +1,117 @@
+"""One screen of the whole population: load → resolve → indicators → score → cases.
+
+Every step is set-based over the whole population; the only Python loops run over hits and
+cases, which are few. ``progress`` lets a caller (the CLI's progress bar) follow the steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from hiresentry.core.cases import CaseChange, CaseDraft, CaseRepository, build_drafts
+from hiresentry.core.indicators import Indicator, evaluate
+from hiresentry.core.levels import Level, LevelThresholds
+from hiresentry.core.population import Population
+from hiresentry.core.resolve import Resolution, resolve
+from hiresentry.core.score import score
+from hiresentry.core.store import Store
+
+STEPS = ("load", "resolve", "indicators", "score", "cases")
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ScreenStats:
+    """Sizes and per-step timings (seconds) of one screen."""
+
+    records: int = 0
+    workers: int = 0
+    persons: int = 0
+    evidence: int = 0
+    cases: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ScreenResult:
+    """What a screen computed and what it changed in the store."""
+
+    drafts: list[CaseDraft]
+    changes: list[CaseChange]
+    stats: ScreenStats
+    evidence: pl.DataFrame
+    resolution: Resolution
+
+
+def assess(
+    pop: Population,
+    indicators: Sequence[Indicator],
+    thresholds: LevelThresholds,
+    open_at: Level,
+    progress: Progress | None = None,
+    stats: ScreenStats | None = None,
+) -> tuple[list[CaseDraft], pl.DataFrame, Resolution]:
+    """Resolve, evaluate and score a population; return case drafts (nothing is written)."""
+    stats = stats or ScreenStats()
+    step = _Stepper(stats, progress)
+    with step("resolve"):
+        resolution = resolve(pop)
+        pop = pop.with_persons(resolution.persons)
+    with step("indicators"):
+        evidence = evaluate(indicators, pop)
+    with step("score"):
+        scores = score(evidence, thresholds)
+        drafts = build_drafts(pop, evidence, scores, open_at)
+    stats.workers = pop.workers.height
+    stats.persons = resolution.persons["pid"].n_unique() if resolution.persons.height else 0
+    stats.evidence = evidence.height
+    return drafts, evidence, resolution
+
+
+def screen(
+    store: Store,
+    indicators: Sequence[Indicator],
+    thresholds: LevelThresholds,
+    open_at: Level,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> ScreenResult:
+    """Screen everything in the store and save the resulting cases."""
+    now = now or dt.datetime.now(dt.UTC)
+    stats = ScreenStats()
+    step = _Stepper(stats, progress)
+    with step("load"):
+        pop = Population.from_store(store)
+    stats.records = pop.size()
+    drafts, evidence, resolution = assess(pop, indicators, thresholds, open_at, progress, stats)
+    with step("cases"):
+        changes = CaseRepository(store).save(drafts, now)
+    stats.cases = len(drafts)
+    return ScreenResult(drafts, changes, stats, evidence, resolution)
+
+
+class _Stepper:
+    """Times named steps into ``stats.seconds`` and reports them to ``progress``."""
+
+    def __init__(self, stats: ScreenStats, progress: Progress | None) -> None:
+        self.stats = stats
+        self.progress = progress
+        self._name = ""
+        self._start = 0.0
+
+    def __call__(self, name: str) -> _Stepper:
+        self._name = name
+        return self
+
+    def __enter__(self) -> None:
+        self._start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stats.seconds[self._name] = time.perf_counter() - self._start
+        if self.progress and exc[0] is None:
+            self.progress(self._name)
