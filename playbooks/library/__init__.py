@@ -1,0 +1,1 @@
+"""Playbooks shipped with hiresentry (monitor mode until an operator switches them to active)."""
