@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 import phonenumbers
 import pycountry
@@ -68,8 +69,13 @@ def wallet(value: str) -> str | None:
 
 def egress_prefix(ip: str) -> str | None:
     """The /24 (IPv4) or /48 (IPv6) network an address egresses from: laptops behind one router share it."""
+    text = ip.strip()
+    parts = text.split(".")
+    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts):
+        # fast path for the common dotted-quad case; ipaddress is ~10x slower per call
+        return f"{int(parts[0])}.{int(parts[1])}.{int(parts[2])}.0/24"
     try:
-        address = ipaddress.ip_address(ip.strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
     prefix = 24 if address.version == 4 else 48
@@ -114,6 +120,7 @@ _STREET_WORDS = {
 _COUNTRY_WORDS = frozenset({"US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"})
 
 
+@lru_cache(maxsize=4096)
 def _is_country(text: str) -> bool:
     if text in _COUNTRY_WORDS:
         return True

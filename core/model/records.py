@@ -16,6 +16,7 @@ import datetime as dt
 import zoneinfo
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
 import pycountry
@@ -34,6 +35,7 @@ RecordKind = Literal[
 ]
 
 
+@lru_cache(maxsize=4096)
 def country_code(value: str | None) -> str | None:
     """Normalise a country given as ISO alpha-2/alpha-3 code or English name to ISO alpha-2.
 
