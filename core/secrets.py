@@ -9,7 +9,9 @@ Code that builds configs programmatically (tests, wiring) may pass a ``SecretStr
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, SecretStr
@@ -18,6 +20,17 @@ from hiresentry.core.errors import SecretResolutionError
 
 Resolver = Callable[[str], str]
 _RESOLVERS: dict[str, Resolver] = {}
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("hiresentry_secret_environ", default=None)
+
+
+@contextmanager
+def secret_environment(environ: Mapping[str, str]) -> Iterator[None]:
+    """Resolve ``env:`` references against ``environ`` instead of ``os.environ`` (config loading, tests)."""
+    token = _ENVIRON.set(environ)
+    try:
+        yield
+    finally:
+        _ENVIRON.reset(token)
 
 
 def register_resolver(scheme: str, resolver: Resolver) -> None:
@@ -26,7 +39,8 @@ def register_resolver(scheme: str, resolver: Resolver) -> None:
 
 
 def _resolve_env(name: str) -> str:
-    value = os.environ.get(name)
+    environ = _ENVIRON.get()
+    value = (os.environ if environ is None else environ).get(name)
     if value is None or value == "":
         raise SecretResolutionError(f"environment variable {name} is not set (referenced as env:{name})")
     return value

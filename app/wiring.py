@@ -1,0 +1,84 @@
+"""Wiring: the one place that knows connectors, core and playbooks together (DESIGN §1).
+
+Everything here turns configuration into objects: the store with its link-key hasher, connector
+instances, the loaded indicator catalogue, actions with their settings and the capabilities that
+connectors offer to the payout action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from hiresentry.app.config import AppConfig, SourceSettings
+from hiresentry.connectors.base import Connector, ConnectorConfig
+from hiresentry.connectors.base.registry import connector_class
+from hiresentry.core.capabilities import PayoutHoldCapability
+from hiresentry.core.errors import ConfigError
+from hiresentry.core.gate import PayoutGate
+from hiresentry.core.indicators import Indicator, load_catalogue
+from hiresentry.core.keys import LinkKeyHasher
+from hiresentry.core.store import Store
+from hiresentry.playbooks.actions.base import Action
+from hiresentry.playbooks.actions.jira import EnsureTicket
+from hiresentry.playbooks.actions.payout import PayoutHold
+from hiresentry.playbooks.actions.slack import Escalate
+from hiresentry.playbooks.registry import action_classes, load_playbooks
+from hiresentry.playbooks.schema import Playbook
+
+
+def open_store(config: AppConfig) -> Store:
+    """The configured store, migrated, with the configured link-key secret."""
+    return Store.open(config.store.url, LinkKeyHasher(config.keys.hmac_key))
+
+
+def parse_source_option(text: str) -> SourceSettings:
+    """``export:PATH`` or ``export:NAME=PATH`` from the command line → a source definition."""
+    kind, sep, rest = text.partition(":")
+    if not sep or kind != "export" or not rest:
+        raise ConfigError(f"--source {text!r}: expected export:PATH or export:NAME=PATH")
+    name, eq, path = rest.partition("=")
+    if not eq:
+        path, name = rest, Path(rest.rstrip("/")).name or "export"
+    return SourceSettings(name=name, connector="export", config={"path": path})
+
+
+def build_connectors(config: AppConfig, extra: Sequence[SourceSettings] = ()) -> list[Connector[ConnectorConfig]]:
+    """Connector instances for the configured sources plus ``extra`` ones; names must be unique."""
+    sources = [*config.sources, *extra]
+    names = [s.name for s in sources]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"source names must be unique; repeated: {', '.join(duplicates)}")
+    return [connector_class(s.connector).from_config(s.name, s.config) for s in sources]
+
+
+def load_indicators(config: AppConfig) -> list[Indicator]:
+    """The checked catalogue with the config's per-indicator overrides."""
+    return load_catalogue(config.indicators)
+
+
+def hold_capabilities(connectors: Sequence[Connector[ConnectorConfig]]) -> dict[str, PayoutHoldCapability]:
+    """Source name → connector, for connectors that can hold payouts through their vendor."""
+    return {c.instance: c for c in connectors if isinstance(c, PayoutHoldCapability)}
+
+
+def build_actions(
+    config: AppConfig, store: Store, connectors: Sequence[Connector[ConnectorConfig]] = ()
+) -> dict[str, Action[Any]]:
+    """Every installed action, built with its settings (missing settings only block execution)."""
+    actions: dict[str, Action[Any]] = {
+        EnsureTicket.name: EnsureTicket(config.jira),
+        Escalate.name: Escalate(config.slack),
+        PayoutHold.name: PayoutHold(PayoutGate(store), hold_capabilities(connectors)),
+    }
+    for name, cls in action_classes().items():
+        if name not in actions:
+            actions[name] = cls()  # third-party actions configure themselves
+    return actions
+
+
+def playbooks(config: AppConfig) -> list[Playbook]:
+    """The configured playbooks."""
+    return load_playbooks(config.playbooks.paths)
