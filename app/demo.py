@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import typer
@@ -119,10 +120,11 @@ def run_demo(out_dir: Path, contractors: int, seed: int, console: Console) -> No
     )
     console.rule()
     console.print(f"store written to [bold]{store_path}[/]")
+    program = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0].endswith("hiresentry") else "hiresentry"
     console.print(
-        f"inspect it: HIRESENTRY_HMAC_KEY=$(cat {out_dir / 'demo-hmac.key'}) hiresentry cases list -c {config_path}"
+        f"inspect it: HIRESENTRY_HMAC_KEY=$(cat {out_dir / 'demo-hmac.key'}) {program} cases list -c {config_path}"
         if not os.environ.get("HIRESENTRY_HMAC_KEY")
-        else f"inspect it: hiresentry cases list -c {config_path}",
+        else f"inspect it: {program} cases list -c {config_path}",
         highlight=False,
         soft_wrap=True,
     )
