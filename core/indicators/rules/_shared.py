@@ -12,6 +12,14 @@ def owners(pop: Population) -> pl.DataFrame:
     return pop.workers.select("wid", "pid", pl.col("ref").alias("worker_ref"), "legal_name", "agency")
 
 
+def gathered(*columns: str) -> pl.Expr:
+    """In a group-by: the distinct, sorted values of ``columns`` over the group, as one list.
+
+    The usual way a hit lists its records (worker and payout/device refs) or its masked keys.
+    """
+    return pl.concat_list(*columns).list.explode(keep_nulls=False, empty_as_null=False).unique().sort()
+
+
 def shared_key_hits(
     pop: Population,
     keyed: pl.DataFrame,

@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 
 from hiresentry.core.indicators.registry import indicator
-from hiresentry.core.indicators.rules._shared import owners
+from hiresentry.core.indicators.rules._shared import gathered, owners
 from hiresentry.core.population import Population
 
 
@@ -44,16 +44,8 @@ def ship_not_home(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
         pl.format("equipment ship-to address {} is not the home address {}", "ship", "home")
         .first()
         .alias("explanation"),
-        pl.concat_list("worker_ref", "ref")
-        .list.explode(keep_nulls=False, empty_as_null=False)
-        .unique()
-        .sort()
-        .alias("records"),
-        pl.concat_list("ship", "home")
-        .list.explode(keep_nulls=False, empty_as_null=False)
-        .unique()
-        .sort()
-        .alias("keys"),
+        gathered("worker_ref", "ref").alias("records"),
+        gathered("ship", "home").alias("keys"),
     )
 
 
@@ -79,11 +71,7 @@ def remote_access_tools(pop: Population, params: dict[str, Any]) -> pl.DataFrame
     )
     grouped = tools.group_by("pid").agg(
         pl.col("tool").unique().sort().alias("tools"),
-        pl.concat_list("worker_ref", "ref")
-        .list.explode(keep_nulls=False, empty_as_null=False)
-        .unique()
-        .sort()
-        .alias("records"),
+        gathered("worker_ref", "ref").alias("records"),
         pl.col("serial_masked").drop_nulls().unique().sort().alias("keys"),
     )
     return grouped.select(

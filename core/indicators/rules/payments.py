@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 
 from hiresentry.core.indicators.registry import indicator
-from hiresentry.core.indicators.rules._shared import owners, shared_key_hits
+from hiresentry.core.indicators.rules._shared import gathered, owners, shared_key_hits
 from hiresentry.core.keys import names_compatible
 from hiresentry.core.population import Population
 
@@ -101,10 +101,6 @@ def crypto_payout(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
         pl.format("payout to crypto wallet {} although no engagement is paid in crypto", "account_masked")
         .first()
         .alias("explanation"),
-        pl.concat_list("worker_ref", "ref")
-        .list.explode(keep_nulls=False, empty_as_null=False)
-        .unique()
-        .sort()
-        .alias("records"),
+        gathered("worker_ref", "ref").alias("records"),
         pl.col("account_masked").drop_nulls().unique().sort().alias("keys"),
     )
