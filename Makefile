@@ -51,7 +51,13 @@ lint: $(DEV_STAMP) typecheck  ## ruff + mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(DEV_STAMP)         ## screen benchmarks at 10k and 100k contractors (not tests)
+BENCH_STAMP := $(VENV)/.stamp-bench
+
+$(BENCH_STAMP): $(DEV_STAMP)
+	$(PIP) install -e '.[dev,bench]'
+	touch $@
+
+bench: $(BENCH_STAMP)       ## screen benchmarks at 10k and 100k contractors (not tests)
 	$(BIN)/python -m bench.screen_bench --sizes 10000 100000
 
 clean:

@@ -104,12 +104,12 @@ class Store:
         self.engine.dispose()
 
     def migrate(self) -> None:
-        """Upgrade the schema to the newest Alembic revision."""
+        """Upgrade the schema to the newest Alembic revision (of every branch, should two coexist)."""
         config = AlembicConfig()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
 
     def _check_fingerprint(self) -> None:
         fingerprint = self.hasher.fingerprint()
