@@ -108,7 +108,8 @@ def run_screen(store: Store, config: AppConfig, console: Console) -> ScreenResul
     stats = result.stats
     console.print(
         f"screened {stats.records} records: {stats.workers} worker records → {stats.persons} people, "
-        f"{stats.evidence} evidence items, {stats.cases} cases at {config.scoring.open_case_at.value} or above "
+        f"{stats.evidence} evidence items, {stats.cases} cases ({stats.networks} networks) "
+        f"at {config.scoring.open_case_at.value} or above "
         f"({sum(stats.seconds.values()):.1f} s)"
     )
     return result

@@ -1,4 +1,4 @@
-"""One screen of the whole population: load → resolve → indicators → score → cases.
+"""One screen of the whole population: load → resolve → indicators → score → network → cases.
 
 Every step is set-based over the whole population; the only Python loops run over hits and
 cases, which are few. ``progress`` lets a caller (the CLI's progress bar) follow the steps.
@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
 from hiresentry.core.cases import CaseChange, CaseDraft, CaseRepository, build_drafts
+from hiresentry.core.cases.network_cases import build_network_drafts
 from hiresentry.core.indicators import Indicator, evaluate
 from hiresentry.core.levels import Level, LevelThresholds
+from hiresentry.core.network import Network, build_network
 from hiresentry.core.population import Population
 from hiresentry.core.resolve import Resolution, resolve
 from hiresentry.core.score import score
 from hiresentry.core.store import Store
 
-STEPS = ("load", "resolve", "indicators", "score", "cases")
+STEPS = ("load", "resolve", "indicators", "score", "network", "cases")
 Progress = Callable[[str], None]
 
 
@@ -34,6 +37,7 @@ class ScreenStats:
     persons: int = 0
     evidence: int = 0
     cases: int = 0
+    networks: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -46,6 +50,17 @@ class ScreenResult:
     stats: ScreenStats
     evidence: pl.DataFrame
     resolution: Resolution
+    network: Network
+
+
+@dataclass
+class Assessment:
+    """Everything computed about a population, before anything is written."""
+
+    drafts: list[CaseDraft]
+    evidence: pl.DataFrame
+    resolution: Resolution
+    network: Network
 
 
 def assess(
@@ -55,8 +70,9 @@ def assess(
     open_at: Level,
     progress: Progress | None = None,
     stats: ScreenStats | None = None,
-) -> tuple[list[CaseDraft], pl.DataFrame, Resolution]:
-    """Resolve, evaluate and score a population; return case drafts (nothing is written)."""
+    network_params: Mapping[str, Any] | None = None,
+) -> Assessment:
+    """Resolve, evaluate, score and link a population; return case drafts (nothing is written)."""
     stats = stats or ScreenStats()
     step = _Stepper(stats, progress)
     with step("resolve"):
@@ -66,11 +82,15 @@ def assess(
         evidence = evaluate(indicators, pop)
     with step("score"):
         scores = score(evidence, thresholds)
-        drafts = build_drafts(pop, evidence, scores, open_at)
+        drafts: list[CaseDraft] = list(build_drafts(pop, evidence, scores, open_at))
+    with step("network"):
+        network = build_network(pop, network_params)
+        networks = build_network_drafts(pop, network, evidence, thresholds, open_at)
     stats.workers = pop.workers.height
     stats.persons = resolution.persons["pid"].n_unique() if resolution.persons.height else 0
     stats.evidence = evidence.height
-    return drafts, evidence, resolution
+    stats.networks = len(networks)
+    return Assessment([*drafts, *networks], evidence, resolution, network)
 
 
 def screen(
@@ -80,6 +100,7 @@ def screen(
     open_at: Level,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    network_params: Mapping[str, Any] | None = None,
 ) -> ScreenResult:
     """Screen everything in the store and save the resulting cases."""
     now = now or dt.datetime.now(dt.UTC)
@@ -88,11 +109,11 @@ def screen(
     with step("load"):
         pop = Population.from_store(store)
     stats.records = pop.size()
-    drafts, evidence, resolution = assess(pop, indicators, thresholds, open_at, progress, stats)
+    found = assess(pop, indicators, thresholds, open_at, progress, stats, network_params)
     with step("cases"):
-        changes = CaseRepository(store).save(drafts, now)
-    stats.cases = len(drafts)
-    return ScreenResult(drafts, changes, stats, evidence, resolution)
+        changes = CaseRepository(store).save(found.drafts, now)
+    stats.cases = len(found.drafts)
+    return ScreenResult(found.drafts, changes, stats, found.evidence, found.resolution, found.network)
 
 
 class _Stepper:

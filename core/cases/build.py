@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import ClassVar
 
 import polars as pl
 
@@ -19,6 +20,8 @@ from hiresentry.core.population import Population
 @dataclass(frozen=True)
 class CaseDraft:
     """A case as this run computed it, before it is matched with stored cases."""
+
+    kind: ClassVar[str] = "person"
 
     members: tuple[RecordRef, ...]
     display_names: tuple[str, ...]
@@ -34,7 +37,8 @@ class CaseDraft:
 
     def new_dedup_key(self) -> str:
         """Dedup key for a case seen for the first time: stable for the same anchor record."""
-        return "hs-" + hashlib.sha256(f"person:{self.anchor}".encode()).hexdigest()[:12]
+        prefix = "hs-" if self.kind == "person" else "hn-"
+        return prefix + hashlib.sha256(f"{self.kind}:{self.anchor}".encode()).hexdigest()[:12]
 
 
 def evidence_fingerprint(item: EvidenceView) -> str:

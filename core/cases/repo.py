@@ -74,14 +74,14 @@ class CaseRepository:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _existing(self, conn: Connection, refs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        found: dict[tuple[str, str], str] = {}
+    def _existing(self, conn: Connection, refs: list[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+        found: dict[tuple[str, str], set[str]] = {}
         for chunk in _chunks(refs):
             query = select(case_members.c.source, case_members.c.remote_id, case_members.c.dedup_key).where(
                 tuple_(case_members.c.source, case_members.c.remote_id).in_(chunk)
             )
             for source, remote_id, key in conn.execute(query):
-                found[(source, remote_id)] = key
+                found.setdefault((source, remote_id), set()).add(key)
         return found
 
     def save(self, drafts: Sequence[CaseDraft], now: dt.datetime, full_run: bool = True) -> list[CaseChange]:
@@ -92,11 +92,12 @@ class CaseRepository:
             refs = sorted({(m.source, m.remote_id) for d in drafts for m in d.members})
             existing = self._existing(conn, refs)
             assigned: set[str] = set()
+            network_of: dict[tuple[str, str], str] = {}
+            person_keys: dict[str, CaseDraft] = {}
             for draft in drafts:
-                candidates = {
-                    existing[(m.source, m.remote_id)] for m in draft.members if (m.source, m.remote_id) in existing
-                }
+                candidates = {k for m in draft.members for k in existing.get((m.source, m.remote_id), ())}
                 candidates = {self._follow(stored, k) for k in candidates} - assigned
+                candidates = {k for k in candidates if k in stored and stored[k].kind == draft.kind}
                 if candidates:
                     key = min(candidates, key=lambda k: (stored[k].created_at, k))
                     for other in candidates - {key}:
@@ -111,6 +112,17 @@ class CaseRepository:
                 change = self._write(conn, key, draft, stored.get(key), now)
                 if change:
                     changes.append(change)
+                if draft.kind == "network":
+                    network_of.update({(m.source, m.remote_id): key for m in draft.members})
+                else:
+                    person_keys[key] = draft
+            for key, draft in person_keys.items():
+                links = {
+                    network_of[(m.source, m.remote_id)] for m in draft.members if (m.source, m.remote_id) in network_of
+                }
+                conn.execute(
+                    update(cases).where(cases.c.dedup_key == key).values(network_key=min(links) if links else None)
+                )
             if full_run:
                 for key, row in stored.items():
                     if key not in assigned and row.status == "open" and row.level != Level.INFO.value:
@@ -139,7 +151,9 @@ class CaseRepository:
             "updated_at": now,
         }
         if row is None:
-            conn.execute(cases.insert().values(dedup_key=key, created_at=now, previous_level=None, **values))
+            conn.execute(
+                cases.insert().values(dedup_key=key, kind=draft.kind, created_at=now, previous_level=None, **values)
+            )
         else:
             values["previous_level"] = row.level if row.level != draft.level.value else row.previous_level
             conn.execute(update(cases).where(cases.c.dedup_key == key).values(**values))
@@ -282,61 +296,76 @@ class CaseRepository:
                 query = select(evidence).where(evidence.c.dedup_key.in_(chunk), evidence.c.active.is_(True))
                 for r in conn.execute(query.order_by(evidence.c.weight.desc(), evidence.c.indicator)):
                     items.setdefault(r.dedup_key, []).append(r)
-                refs = sorted({(m.source, m.remote_id) for ms in members.values() for m in ms})
-                names: dict[tuple[str, str], str] = {}
-                paid: set[tuple[str, str]] = set()
-                for sub in _chunks(refs):
-                    name_query = select(workers.c.source, workers.c.remote_id, workers.c.legal_name).where(
-                        tuple_(workers.c.source, workers.c.remote_id).in_(sub)
-                    )
-                    names.update({(s, rid): n for s, rid, n in conn.execute(name_query)})
-                    for table in (payout_accounts, payments):
-                        payee_query = select(table.c.source, table.c.worker_remote_id).where(
-                            tuple_(table.c.source, table.c.worker_remote_id).in_(sub),
-                            table.c.deleted.is_(False),
-                        )
-                        paid.update((s, rid) for s, rid in conn.execute(payee_query))
+                linked: dict[str, list[str]] = {}
+                query = select(cases.c.network_key, cases.c.dedup_key).where(cases.c.network_key.in_(chunk))
+                for network_key, person_key in conn.execute(query.order_by(cases.c.dedup_key)):
+                    linked.setdefault(network_key, []).append(person_key)
+                facts = self._member_facts(
+                    conn, sorted({(m.source, m.remote_id) for ms in members.values() for m in ms})
+                )
                 for key in chunk:
                     if key in rows:
-                        views.append(self._view(rows[key], members.get(key, []), items.get(key, []), names, paid))
+                        views.append(
+                            _view(rows[key], members.get(key, []), items.get(key, []), facts, linked.get(key, []))
+                        )
         return views
 
     @staticmethod
-    def _view(
-        row: Any,
-        members: list[RecordRef],
-        items: list[Any],
-        names: dict[tuple[str, str], str],
-        paid: set[tuple[str, str]],
-    ) -> CaseView:
-        members = sorted(members, key=str)
-        return CaseView(
-            dedup_key=row.dedup_key,
-            status=row.status,
-            level=Level(row.level),
-            previous_level=Level(row.previous_level) if row.previous_level else None,
-            score=row.score,
-            summary=row.summary,
-            workers=members,
-            payees=[m for m in members if (m.source, m.remote_id) in paid],
-            display_names=sorted({names[(m.source, m.remote_id)] for m in members if (m.source, m.remote_id) in names}),
-            evidence=[
-                EvidenceView(
-                    indicator=e.indicator,
-                    title=e.title,
-                    severity=e.severity,
-                    weight=e.weight,
-                    explanation=e.explanation,
-                    records=[RecordRef(source=r.partition("/")[0], remote_id=r.partition("/")[2]) for r in e.records],
-                    keys=list(e.keys),
+    def _member_facts(conn: Connection, refs: list[tuple[str, str]]) -> _MemberFacts:
+        """Legal names of member records, and which of them are paid (have payout accounts or payments)."""
+        facts = _MemberFacts({}, set())
+        for sub in _chunks(refs):
+            name_query = select(workers.c.source, workers.c.remote_id, workers.c.legal_name).where(
+                tuple_(workers.c.source, workers.c.remote_id).in_(sub)
+            )
+            facts.names.update({(s, rid): n for s, rid, n in conn.execute(name_query)})
+            for table in (payout_accounts, payments):
+                payee_query = select(table.c.source, table.c.worker_remote_id).where(
+                    tuple_(table.c.source, table.c.worker_remote_id).in_(sub), table.c.deleted.is_(False)
                 )
-                for e in items
-            ],
-            terms=[ScoreTerm.model_validate(t) for t in row.terms],
-            evidence_digest=row.evidence_digest,
-            created_at=_aware(row.created_at),
-            updated_at=_aware(row.updated_at),
-        )
+                facts.paid.update((s, rid) for s, rid in conn.execute(payee_query))
+        return facts
+
+
+@dataclass(frozen=True)
+class _MemberFacts:
+    names: dict[tuple[str, str], str]
+    paid: set[tuple[str, str]]
+
+
+def _view(row: Any, members: list[RecordRef], items: list[Any], facts: _MemberFacts, linked: list[str]) -> CaseView:
+    members = sorted(members, key=str)
+    refs = [(m.source, m.remote_id) for m in members]
+    return CaseView(
+        dedup_key=row.dedup_key,
+        kind=row.kind,
+        network_key=row.network_key,
+        linked_cases=linked,
+        status=row.status,
+        level=Level(row.level),
+        previous_level=Level(row.previous_level) if row.previous_level else None,
+        score=row.score,
+        summary=row.summary,
+        workers=members,
+        payees=[m for m, ref in zip(members, refs, strict=True) if ref in facts.paid],
+        display_names=sorted({facts.names[ref] for ref in refs if ref in facts.names}),
+        evidence=[
+            EvidenceView(
+                indicator=e.indicator,
+                title=e.title,
+                severity=e.severity,
+                weight=e.weight,
+                explanation=e.explanation,
+                records=[RecordRef(source=r.partition("/")[0], remote_id=r.partition("/")[2]) for r in e.records],
+                keys=list(e.keys),
+            )
+            for e in items
+        ],
+        terms=[ScoreTerm.model_validate(t) for t in row.terms],
+        evidence_digest=row.evidence_digest,
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+    )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

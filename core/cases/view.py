@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +52,9 @@ class CaseView(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     dedup_key: str = Field(description="stable id shared by the Jira ticket, Slack thread and payout hold")
+    kind: Literal["person", "network"] = "person"
+    network_key: str | None = Field(default=None, description="person case: the network case it belongs to")
+    linked_cases: list[str] = Field(default_factory=list, description="network case: its members' person cases")
     status: str
     level: Level
     previous_level: Level | None = None

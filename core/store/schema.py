@@ -208,6 +208,8 @@ cases = Table(
     "cases",
     metadata,
     Column("dedup_key", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False, server_default="person"),  # person | network
+    Column("network_key", String(64)),  # person case → the network case it belongs to
     Column("status", String(16), nullable=False),  # open | merged | closed
     Column("merged_into", String(64)),
     Column("level", String(16), nullable=False),

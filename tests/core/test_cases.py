@@ -81,14 +81,38 @@ def test_new_evidence_updates_the_case_instead_of_opening_another(store: Store) 
         ]
     )
     result = run(store, NOW + dt.timedelta(hours=1))
-    after = {c.dedup_key: c for c in repo.find()}
+    after = {c.dedup_key: c for c in repo.find() if c.kind == "person"}
     assert after.keys() == before.keys()
-    changed = list(result.changes)
+    changed = [c for c in result.changes if c.dedup_key in after]
     assert len(changed) == 1 and changed[0].kind == "level_changed"
     case = after[changed[0].dedup_key]
     assert {e.indicator for e in case.evidence} == {"PAY-SHARED-ACCOUNT", "NET-VPN-PROXY"}
     assert case.level is Level.CRITICAL and case.previous_level is Level.MEDIUM  # 60 + 40
     assert case.evidence_digest != before[case.dedup_key].evidence_digest
+
+
+def test_shared_account_plus_own_evidence_opens_one_network_case(store: Store) -> None:
+    """Sharing alone stays in the person cases; sharing plus a member's own indicator escalates the network."""
+    store.ingest(shared_account_records())
+    run(store)
+    repo = CaseRepository(store)
+    assert [c.kind for c in repo.find()] == ["person", "person"]
+    store.ingest(
+        [AccessEvent(source="payroll", remote_id="S1", worker_remote_id="A", time=NOW, vpn_provider="Astrill VPN")]
+    )
+    run(store, NOW + dt.timedelta(hours=1))
+    run(store, NOW + dt.timedelta(hours=2))  # a re-run changes nothing, opens nothing
+    (network,) = [c for c in repo.find() if c.kind == "network"]
+    people = [c for c in repo.find() if c.kind == "person"]
+    assert network.dedup_key.startswith("hn-")
+    assert sorted(network.linked_cases) == sorted(c.dedup_key for c in people)
+    assert all(c.network_key == network.dedup_key for c in people)
+    assert {str(w) for w in network.workers} == {"payroll/A", "payroll/B"}
+    indicators = [e.indicator for e in network.evidence]
+    assert indicators[0] == "NET-SHARED-PAYOUT"
+    assert "NET-VPN-PROXY" in indicators
+    assert network.score == 50 + 40  # one shared payout key + the strongest member's own score
+    assert [t.name for t in network.terms] == ["NET-SHARED-PAYOUT", "strongest-member"]
 
 
 def test_cleared_cases_keep_their_key_and_history(store: Store) -> None:

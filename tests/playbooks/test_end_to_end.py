@@ -92,16 +92,21 @@ def test_new_evidence_comments_and_replies_instead_of_opening_new_ones(
     store.ingest([sign_in])
     screen(store, load_catalogue(), LevelThresholds(), Level.LOW, now=NOW + dt.timedelta(hours=1))
     report = engine(store, jira_settings, slack_settings).run(now=NOW + dt.timedelta(hours=1))
-    assert report.count("done") == 2  # only the case whose evidence changed
-    assert len(fake_jira.issues) == 2
-    assert len(fake_slack.roots(CHANNEL)) == 2
+    # the changed person case is updated (comment + reply); the now-escalated network gets its own
+    assert report.count("done") == 4
+    network = [
+        i for i in fake_jira.issues.values() if any(lb.startswith("hiresentry-hn-") for lb in i["fields"]["labels"])
+    ]
+    assert len(network) == 1
+    assert len(fake_jira.issues) == 3
+    assert len(fake_slack.roots(CHANNEL)) == 3
     commented = [key for key in fake_jira.issues if fake_jira.comments(key)]
     assert len(commented) == 1
     assert "NET-VPN-PROXY" in fake_jira.comments(commented[0])[0]
     threads = [m for m in fake_slack.roots(CHANNEL) if fake_slack.replies(CHANNEL, m["ts"])]
     assert len(threads) == 1
     events = [e["event"] for e in AuditLog(store).entries()]
-    assert events.count("action.done") == 6
+    assert events.count("action.done") == 8
 
 
 def test_a_lost_write_back_still_finds_the_ticket_and_thread(
