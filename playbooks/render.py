@@ -107,7 +107,8 @@ def wiki_escape(text: str) -> str:
 def jira_summary(case: CaseView) -> str:
     """The one-line ticket title: level, score, dedup key and the names involved."""
     names = ", ".join(case.display_names) or f"{len(case.workers)} worker(s)"
-    title = f"[hiresentry] {case.level.upper()} risk {_num(case.score)} · {case.dedup_key} · {names}"
+    what = "risk" if case.kind == "person" else f"network of {len(case.display_names)} identities"
+    title = f"[hiresentry] {case.level.upper()} {what} {_num(case.score)} · {case.dedup_key} · {names}"
     return _cut(" ".join(title.split()), JIRA_SUMMARY_MAX, "…")
 
 
@@ -126,6 +127,7 @@ def jira_description(case: CaseView) -> str:
         f"||Status|{wiki_escape(case.status)}|",
         f"||Workers|{_wiki_list(str(w) for w in case.workers)}|",
         f"||Names claimed|{_wiki_list(case.display_names)}|",
+        *_wiki_links(case),
         "",
         f"h3. Evidence ({len(case.evidence)})",
         *_wiki_evidence(_ordered(case.evidence)),
@@ -135,6 +137,13 @@ def jira_description(case: CaseView) -> str:
         lines += [f"|{wiki_escape(t.name)}|{_signed(t.weight)}|{wiki_escape(t.reason) or ' '}|" for t in case.terms]
         lines.append(f"||Total||{_num(case.score)}|| ||")
     return _with_marker(case, lines)
+
+
+def _wiki_links(case: CaseView) -> list[str]:
+    """Rows tying a person case and its network case together (both directions)."""
+    if case.kind == "network":
+        return [f"||Person cases|{_wiki_list(case.linked_cases)}|"] if case.linked_cases else []
+    return [f"||Network case|{wiki_escape(case.network_key)}|"] if case.network_key else []
 
 
 def jira_comment(case: CaseView, change: CaseChange) -> str:

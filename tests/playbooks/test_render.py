@@ -158,3 +158,11 @@ def test_stored_state_is_sorted_and_plain(case: CaseView) -> None:
         "indicators": ["DEV-GEO-ABROAD", "PAY-SHARED-ACCOUNT"],
         "level": "high",
     }
+
+
+def test_network_and_person_cases_point_at_each_other(make_case: CaseFactory) -> None:
+    network = make_case().model_copy(update={"kind": "network", "linked_cases": ["hs-aaa111", "hs-bbb222"]})
+    assert "network of 2 identities" in render.jira_summary(network)
+    assert "||Person cases|hs-aaa111, hs-bbb222|" in render.jira_description(network)
+    person = make_case().model_copy(update={"network_key": "hn-ccc333"})
+    assert "||Network case|hn-ccc333|" in render.jira_description(person)
