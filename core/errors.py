@@ -11,12 +11,14 @@ never carry secret values or raw PII: they end up in logs, tickets and terminals
     ├── StoreError                      the store cannot be opened, migrated or written
     │   └── KeyMismatchError            the store was written with a different link-key secret
     ├── InputError                      a record or file from outside is not acceptable
-    │   └── RecordValidationError       one record is malformed (names file/line or source/id)
+    │   ├── RecordValidationError       one record is malformed (names file/line or source/id)
+    │   └── WebhookRejectedError        a webhook delivery failed its signature, time or replay check
     ├── ConnectorError                  a vendor connector failed (carries a stable ``code``)
     │   ├── ConnectorAuthError          credentials refused                  (invalid_auth)
     │   ├── ConnectorForbiddenError     credentials lack a scope             (forbidden_scope)
     │   ├── ConnectorUnavailableError   vendor unreachable or kept failing   (cannot_connect)
     │   ├── RateLimitedError            vendor kept throttling past our patience (rate_limited)
+    │   │   └── RateLimitPenaltyError   a vendor error-rate penalty was hit or is about to be (rate_limited)
     │   └── VendorResponseError         a fatal 4xx or a body we cannot read (unknown)
     ├── CatalogueError                  an indicator definition is invalid
     ├── PlaybookError                   a playbook file is invalid
@@ -61,6 +63,15 @@ class RecordValidationError(InputError):
         self.reason = reason
 
 
+class WebhookRejectedError(InputError):
+    """A webhook delivery was refused; ``reason`` is a stable code (bad_signature, stale, replayed, ...)."""
+
+    def __init__(self, connector: str, reason: str, message: str) -> None:
+        super().__init__(f"[{connector}] webhook rejected ({reason}): {message}")
+        self.connector = connector
+        self.reason = reason
+
+
 class ConnectorError(HiresentryError):
     """A connector failed; ``code`` is one of the stable check() failure codes."""
 
@@ -93,6 +104,10 @@ class RateLimitedError(ConnectorError):
     """The vendor kept answering 429 after every retry we allowed."""
 
     code = "rate_limited"
+
+
+class RateLimitPenaltyError(RateLimitedError):
+    """A vendor's error-rate penalty (IP block, penalty window) was hit or would be: stop, do not retry."""
 
 
 class VendorResponseError(ConnectorError):

@@ -2,63 +2,76 @@
 
 Every vendor connector talks HTTP the same way, so the decisions live here once:
 
-- **Classify each answer once.** 2xx is success; 429, 5xx and connection failures/timeouts are
-  worth retrying; any other 4xx is fatal at once (retrying a 401 only burns the vendor budget and
-  can lock the account). Fatal answers map onto the core's exception tree: 401 →
-  ``ConnectorAuthError``, 403 → ``ConnectorForbiddenError``, other 4xx → ``VendorResponseError``.
-  When retries run out: ``RateLimitedError`` for 429, ``ConnectorUnavailableError`` otherwise.
-- **Wait the way the vendor asks.** ``Retry-After`` (delta-seconds or HTTP-date) is honoured up to
-  a cap, so a vendor cannot park a sync for an hour; without it, jittered exponential backoff.
-- **Waits are injectable.** The sleep, the wall clock and the jitter are constructor arguments, so
-  tests run instantly and assert on the delays that *would* have been slept.
-- **Pace below the limit.** An optional :class:`~hiresentry.connectors.base.ratelimit.TokenBucket`
-  is consulted before every attempt, retries included.
+- **Classify each answer once.** 2xx is success; throttling (429, or what the vendor's
+  :class:`~hiresentry.connectors.base.ratelimit.RateLimitPolicy` says: BambooHR's 503), 5xx and
+  connection failures are retried; any other 4xx is fatal at once (retrying a 401 only burns the
+  budget and can lock the account): 401 → ``ConnectorAuthError``, 403 → ``ConnectorForbiddenError``,
+  other 4xx → ``VendorResponseError``. Exhausted retries: ``RateLimitedError`` for throttling,
+  ``ConnectorUnavailableError`` otherwise. A vendor's penalty answer (Finch's IP penalty box) raises
+  ``RateLimitPenaltyError`` at once: retrying would only extend the penalty.
+- **One second chance for OAuth.** A 401 with a :class:`~hiresentry.connectors.base.auth.Refreshable`
+  auth (a token revoked before its announced expiry) invalidates the token and tries once more.
+- **Wait the way the vendor asks.** ``Retry-After`` and the policy's reset headers (seconds, epoch
+  seconds or milliseconds; Okta's ``X-Rate-Limit-Reset``) are honoured up to a cap; without them,
+  jittered exponential backoff. A success saying no budget is left (``X-RateLimit-Remaining: 0``)
+  pauses until the reset *before* the next request. Sleep, clock and jitter are injectable, so
+  tests assert on the delays that *would* have been slept.
+- **Pace below the limit.** An optional budget (token bucket or several) is consulted before every
+  attempt, retries included; an optional ``ErrorRateGuard`` stops before an error-rate threshold.
+- **Only our own origin.** Requests go to paths under ``base_url`` or to absolute URLs of the same
+  origin (next links); credentials never travel to a host a vendor body names.
 - **No secrets in messages.** Errors and log lines name the connector, method, path (never the
-  query string, which some vendors use for keys) and status. Credentials are attached per request
-  by an ``AuthBase`` whose ``repr`` is masked, and any registered secret found in a vendor's error
-  text is replaced before it reaches a message.
+  query string, which some vendors use for keys) and status; auth objects have masked ``repr`` s,
+  and any known secret in a vendor's error text is replaced before it reaches a message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import logging
 import random
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 import requests
 from pydantic import SecretStr
 from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt
 
-from hiresentry.connectors.base.connector import CheckCode
-from hiresentry.connectors.base.ratelimit import TokenBucket
+from hiresentry.connectors.base.auth import BearerAuth, Refreshable, secret_values
+from hiresentry.connectors.base.connector import check_code
+from hiresentry.connectors.base.ratelimit import (
+    ErrorRateGuard,
+    PenaltyRule,
+    RateLimitPolicy,
+    parse_retry_after,
+    wait_from_headers,
+)
 from hiresentry.core.errors import (
     ConnectorAuthError,
     ConnectorError,
     ConnectorForbiddenError,
     ConnectorUnavailableError,
     RateLimitedError,
+    RateLimitPenaltyError,
     VendorResponseError,
 )
 
+__all__ = ["BearerAuth", "HttpClient", "JsonResponse", "RetryPolicy", "check_code", "parse_retry_after"]
+
 log = logging.getLogger(__name__)
 
-Verdict = Literal["ok", "retry", "fatal"]
-_CHECK_CODES: dict[str, CheckCode] = {
-    "invalid_auth": "invalid_auth",
-    "forbidden_scope": "forbidden_scope",
-    "cannot_connect": "cannot_connect",
-    "rate_limited": "rate_limited",
-}
+Verdict = Literal["ok", "retry", "fatal", "penalty"]
 
 
-def check_code(exc: ConnectorError) -> CheckCode:
-    """The stable ``check()`` failure code of a connector error (``unknown`` if it has none)."""
-    return _CHECK_CODES.get(exc.code, "unknown")
+class Budget(Protocol):
+    """Anything that paces requests: a token bucket or several."""
+
+    def acquire(self, sleep: Callable[[float], None] = ...) -> float:
+        """Wait (with ``sleep``) for the next slot; return the time slept."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -72,42 +85,16 @@ class RetryPolicy:
     backoff_max: float = 30.0
     """Largest single backoff delay."""
     retry_after_cap: float = 120.0
-    """Largest ``Retry-After`` we honour; a longer request is shortened to this."""
+    """Largest ``Retry-After``/reset wait we honour; a longer request is shortened to this."""
 
 
-def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), or None.
+@dataclass(frozen=True)
+class JsonResponse:
+    """A decoded JSON answer with the headers paginators read (``Link``, rate-limit headers)."""
 
-    A date in the past means "now" (0 s); an unreadable value is ignored so backoff applies.
-    """
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-class BearerAuth(requests.auth.AuthBase):
-    """``Authorization: Bearer <token>``, attached per request; ``repr`` never shows the token."""
-
-    def __init__(self, token: SecretStr) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
-        return request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(token=**********)"
+    body: Any
+    headers: Mapping[str, str]
+    status: int
 
 
 @dataclass(frozen=True)
@@ -117,6 +104,7 @@ class _Outcome:
     verdict: Verdict
     response: requests.Response | None = None
     failure: str | None = None
+    penalty: PenaltyRule | None = None
 
     @property
     def status(self) -> int | None:
@@ -128,12 +116,11 @@ class _Outcome:
         return self.failure or "no response"
 
 
-def _classify_status(status: int) -> Verdict:
-    if status < 400:
-        return "ok"
-    if status == 429 or status >= 500:
-        return "retry"
-    return "fatal"
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 class HttpClient:
@@ -149,7 +136,9 @@ class HttpClient:
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
         retry: RetryPolicy | None = None,
-        budget: TokenBucket | None = None,
+        budget: Budget | None = None,
+        rate_limits: RateLimitPolicy | None = None,
+        error_guard: ErrorRateGuard | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
@@ -160,6 +149,8 @@ class HttpClient:
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self.budget = budget
+        self.rate_limits = rate_limits or RateLimitPolicy()
+        self.error_guard = error_guard
         self.session = session or requests.Session()
         self._auth = auth
         self._headers = {"Accept": "application/json", "User-Agent": "hiresentry", **(headers or {})}
@@ -167,9 +158,17 @@ class HttpClient:
         self._sleep = sleep
         self._now = now
         self._jitter = jitter
-        self._secrets = [s for s in secrets if s.get_secret_value()]
+        self._secrets = [s for s in [*secrets, *secret_values(auth)] if s.get_secret_value()]
+        self._resume_at: dt.datetime | None = None
+        origin = urlsplit(self.base_url)
+        self._origin = (origin.scheme, origin.netloc)
 
     # -- public -------------------------------------------------------------------------------
+
+    def is_own_url(self, url: str) -> bool:
+        """True if ``url`` is an absolute URL on the origin (scheme, host, port) of ``base_url``."""
+        parts = urlsplit(url)
+        return (parts.scheme, parts.netloc) == self._origin
 
     def request(
         self,
@@ -178,28 +177,56 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        data: Mapping[str, str] | None = None,
         allow: Collection[int] = (),
     ) -> requests.Response:
         """Send one request with retries; return the 2xx response (or one whose status is in ``allow``).
 
-        Raises the core's ``ConnectorError`` subclasses for fatal answers and exhausted retries.
+        ``path`` is relative to ``base_url`` (``/people``) or an absolute URL of the same origin (a
+        vendor's next link). Raises the core's ``ConnectorError`` subclasses for fatal answers and
+        exhausted retries.
         """
-        if not path.startswith("/"):
-            raise ValueError(f"path must start with '/': {path!r}")
-        retrying = Retrying(
-            stop=stop_after_attempt(max(1, self.retry.attempts)),
-            wait=self._wait,
-            retry=retry_if_result(lambda outcome: outcome.verdict == "retry" and outcome.status not in allow),
-            sleep=self._sleep,
-            before_sleep=lambda state: self._log_retry(method, path, state),
-            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
-            reraise=True,
-        )
-        outcome: _Outcome = retrying(self._attempt, method, path, params, json)
+        if path.startswith("/"):
+            url, shown = self.base_url + path, path
+        elif self.is_own_url(path):
+            url, shown = path, urlsplit(path).path or "/"
+        else:
+            raise ValueError(f"path must start with '/' or be a URL on {self.base_url}'s origin: {path!r}")
+        outcome = self._send(method, url, shown, params, json, data, allow)
+        if (
+            outcome.status == 401
+            and 401 not in allow
+            and isinstance(self._auth, Refreshable)
+            and self._auth.invalidate()
+        ):
+            log.info("%s: %s %s answered 401; retrying once with a fresh token", self.connector, method, shown)
+            outcome = self._send(method, url, shown, params, json, data, allow)
         if outcome.verdict == "ok" or outcome.status in allow:
             assert outcome.response is not None
             return outcome.response
-        raise self._error(method, path, outcome)
+        raise self._error(method, shown, outcome)
+
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        allow: Collection[int] = (),
+    ) -> JsonResponse:
+        """Send a request and decode its JSON body, keeping the headers (None body for ``allow`` ed)."""
+        response = self.request(method, path, params=params, json=json, allow=allow)
+        if response.status_code in allow and response.status_code >= 400:
+            return JsonResponse(None, response.headers, response.status_code)
+        try:
+            body = response.json()
+        except ValueError:
+            shown = path if path.startswith("/") else urlsplit(path).path
+            raise VendorResponseError(
+                self.connector, f"{method} {shown} → {response.status_code}: the body is not JSON"
+            ) from None
+        return JsonResponse(body, response.headers, response.status_code)
 
     def get_json(self, path: str, *, params: Mapping[str, Any] | None = None, allow: Collection[int] = ()) -> Any:
         """GET ``path`` and decode its JSON body; None when the status is one of ``allow`` (e.g. 404)."""
@@ -217,18 +244,52 @@ class HttpClient:
         """Release the session's pooled connections."""
         self.session.close()
 
-    # -- one attempt ----------------------------------------------------------------------------
+    # -- attempts -------------------------------------------------------------------------------
 
-    def _attempt(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any) -> _Outcome:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        shown: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        data: Mapping[str, str] | None,
+        allow: Collection[int],
+    ) -> _Outcome:
+        retrying = Retrying(
+            stop=stop_after_attempt(max(1, self.retry.attempts)),
+            wait=self._wait,
+            retry=retry_if_result(lambda outcome: outcome.verdict == "retry" and outcome.status not in allow),
+            sleep=self._sleep,
+            before_sleep=lambda state: self._log_retry(method, shown, state),
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+            reraise=True,
+        )
+        outcome: _Outcome = retrying(self._attempt, method, url, shown, params, body, data)
+        return outcome
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        shown: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        data: Mapping[str, str] | None,
+    ) -> _Outcome:
+        if self.error_guard is not None:
+            self.error_guard.check(self.connector)
+        self._pause_if_exhausted()
         if self.budget is not None:
             self.budget.acquire(self._sleep)
         started = time.monotonic()
         try:
             response = self.session.request(
                 method,
-                self.base_url + path,
+                url,
                 params=params,
                 json=body,
+                data=data,
                 headers=self._headers,
                 auth=self._auth,
                 timeout=self._timeout,
@@ -238,23 +299,45 @@ class HttpClient:
             return _Outcome("retry", failure=type(exc).__name__)
         except requests.RequestException as exc:
             return _Outcome("fatal", failure=type(exc).__name__)
-        log.debug(
-            "%s: %s %s → %s (%.2fs)",
-            self.connector,
-            method,
-            path,
-            response.status_code,
-            time.monotonic() - started,
-        )
-        return _Outcome(_classify_status(response.status_code), response=response)
+        status = response.status_code
+        log.debug("%s: %s %s → %s (%.2fs)", self.connector, method, shown, status, time.monotonic() - started)
+        if self.error_guard is not None:
+            self.error_guard.record(failed=status >= 400)
+        if status < 400:
+            self._note_budget(response)
+            return _Outcome("ok", response=response)
+        penalty = self.rate_limits.penalty(status, response.headers, _json_or_none(response))
+        if penalty is not None:
+            return _Outcome("penalty", response=response, penalty=penalty)
+        if status in self.rate_limits.throttle_statuses or status >= 500:
+            return _Outcome("retry", response=response)
+        return _Outcome("fatal", response=response)
 
     # -- waiting --------------------------------------------------------------------------------
 
+    def _note_budget(self, response: requests.Response) -> None:
+        """After a success that says the window is used up, remember when it refills."""
+        if not (self.rate_limits.pause_when_exhausted and self.rate_limits.exhausted(response.headers)):
+            return
+        now = self._now()
+        wait = wait_from_headers(response.headers, self.rate_limits, now)
+        if wait:
+            self._resume_at = now + dt.timedelta(seconds=min(wait, self.retry.retry_after_cap))
+
+    def _pause_if_exhausted(self) -> None:
+        resume_at, self._resume_at = self._resume_at, None
+        if resume_at is not None:
+            wait = (resume_at - self._now()).total_seconds()
+            if wait > 0:
+                log.info("%s: rate budget used up; waiting %.1fs for it to refill", self.connector, wait)
+                self._sleep(wait)
+
     def _wait(self, state: RetryCallState) -> float:
-        """Seconds before the next attempt: the vendor's ``Retry-After`` if any, else backoff."""
+        """Seconds before the next attempt: what the vendor's headers ask for, else backoff."""
         outcome: _Outcome | None = state.outcome.result() if state.outcome else None
         if outcome is not None and outcome.response is not None:
-            asked = parse_retry_after(outcome.response.headers.get("Retry-After"), self._now())
+            throttled = outcome.status in self.rate_limits.throttle_statuses
+            asked = wait_from_headers(outcome.response.headers, self.rate_limits, self._now(), throttled=throttled)
             if asked is not None:
                 return min(asked, self.retry.retry_after_cap)
         ceiling = min(self.retry.backoff_max, self.retry.backoff_base * 2.0 ** (state.attempt_number - 1))
@@ -288,11 +371,15 @@ class HttpClient:
             return ConnectorUnavailableError(self.connector, f"{where}: {outcome.describe()} {tries}")
         what = f"{where} → {outcome.describe()}"
         detail = self._vendor_detail(outcome.response)
+        if outcome.penalty is not None:
+            return RateLimitPenaltyError(
+                self.connector, f"{what}: {outcome.penalty.description}; stopping without retrying{detail}"
+            )
         if status == 401:
             return ConnectorAuthError(self.connector, f"{what}: credentials refused{detail}")
         if status == 403:
             return ConnectorForbiddenError(self.connector, f"{what}: token lacks a scope or permission{detail}")
-        if status == 429:
+        if status in self.rate_limits.throttle_statuses:
             return RateLimitedError(self.connector, f"{what}: still throttled {tries}")
         if status >= 500:
             return ConnectorUnavailableError(self.connector, f"{what}: still failing {tries}{detail}")
@@ -304,12 +391,7 @@ class HttpClient:
         Only a recognised ``message``/``error`` field is quoted, never the raw body, which might
         echo request data (names, emails) back.
         """
-        if response is None:
-            return ""
-        try:
-            body = response.json()
-        except ValueError:
-            return ""
+        body = _json_or_none(response) if response is not None else None
         messages: list[str] = []
         if isinstance(body, dict):
             for key in ("message", "error", "error_description", "detail", "title"):

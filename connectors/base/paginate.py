@@ -4,9 +4,12 @@ A vendor stream should be a few declarations (path, paginator, where the items a
 becomes canonical records), as in Singer's ``RESTStream``; everything about walking pages, turning
 bad items into :class:`RecordProblem` s and committing positions lives here, once.
 
-**Positions are strings** (what the store keeps per stream): an offset, a page number or the
-vendor's opaque cursor. A paginator turns a position into request parameters and a response into
-the next position, or None when the stream is exhausted.
+**Positions are strings** (what the store keeps per stream): an offset, a page number, the
+vendor's opaque cursor or a next-page URL. A paginator turns a position into a request (usually
+query parameters on the stream's path; a next URL; a GraphQL body) and a page (body, items and
+headers) into the next position, or None when the stream is exhausted. The paginators here read
+the body; :mod:`~hiresentry.connectors.base.next_link` follows next URLs (``Link`` header,
+``@odata.nextLink``) and :mod:`~hiresentry.connectors.base.graphql` walks Relay connections.
 
 **Checkpoints make a full pass resumable.** Most HR/payroll APIs have no "changed since" filter, so
 each sync is a full pass over every stream. Each page is committed with a :class:`Checkpoint`
@@ -22,13 +25,14 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
 
 from pydantic import ValidationError
 
 from hiresentry.connectors.base.connector import Batch, RecordProblem
-from hiresentry.connectors.base.http import HttpClient
+from hiresentry.connectors.base.http import HttpClient, JsonResponse
 from hiresentry.core.errors import VendorResponseError
 from hiresentry.core.model import Record
 from hiresentry.core.store import CursorUpdate
@@ -61,16 +65,49 @@ def _as_int(value: Any) -> int | None:
 # -- paginators ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """How to fetch one page: method, a path under the base URL (or a same-origin URL), query, body."""
+
+    method: str
+    target: str
+    params: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+    link: bool = False
+    """The target is a vendor-given link: absolute, or an absolute path on the API's origin."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One fetched page as a paginator sees it: the decoded body, its items and the headers."""
+
+    body: Any
+    items: Sequence[Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
 class Paginator(ABC):
-    """Maps a stored position to request parameters, and a page to the next position."""
+    """Maps a stored position to a request, and a fetched page to the next position.
+
+    Most paginators only need :meth:`params` and :meth:`next_position` (query parameters in, body
+    out); those that send bodies or read headers override :meth:`request` or :meth:`next_page`.
+    """
 
     @abstractmethod
     def params(self, position: str | None, page_size: int) -> dict[str, Any]:
         """Query parameters that fetch the page at ``position`` (None: the first page)."""
 
-    @abstractmethod
     def next_position(self, position: str | None, page_size: int, body: Any, items: Sequence[Any]) -> str | None:
         """Position of the page after this one, or None if this was the last page."""
+        raise NotImplementedError(f"{type(self).__name__} reads more than the body: use next_page()")
+
+    def request(self, path: str, position: str | None, page_size: int, fixed: Mapping[str, Any]) -> PageRequest:
+        """The request for the page at ``position``: a GET of ``path`` with the fixed and paging parameters."""
+        return PageRequest("GET", path, {**fixed, **self.params(position, page_size)})
+
+    def next_page(self, position: str | None, page_size: int, page: Page) -> str | None:
+        """Position of the page after ``page``, or None if it was the last one."""
+        return self.next_position(position, page_size, page.body, page.items)
 
 
 @dataclass(frozen=True)
@@ -151,6 +188,19 @@ class BodyCursorPaginator(Paginator):
         return str(cursor)
 
 
+@dataclass(frozen=True)
+class PageTokenPaginator(BodyCursorPaginator):
+    """Google-style ``pageToken`` in, ``nextPageToken`` out (Admin SDK Reports, ``maxResults`` ≤ 1000).
+
+    A short page does not end the stream: Google may return fewer items than asked and still a token.
+    """
+
+    cursor_param: str = "pageToken"
+    cursor_path: Path = ("nextPageToken",)
+    limit_param: str | None = "maxResults"
+    stop_on_short_page: bool = False
+
+
 # -- checkpoints ---------------------------------------------------------------------------------
 
 
@@ -205,6 +255,13 @@ def problem_reason(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"missing field {exc.args[0]!r}"
     return f"{type(exc).__name__}: {exc}"
+
+
+def _shown(position: str | None) -> str:
+    """A position for log lines: next URLs lose their query string (it may carry tokens)."""
+    if position is None:
+        return "start"
+    return position.split("?", 1)[0] + "?…" if "://" in position and "?" in position else position
 
 
 MAPPING_ERRORS = (ValueError, TypeError, KeyError, ArithmeticError)
@@ -287,22 +344,33 @@ class RestStream(ABC):
                     records[(result.kind, result.remote_id)] = result
         return list(records.values()), problems
 
+    def fetch(self, request: PageRequest) -> JsonResponse:
+        """Send one page request; a next URL on another origin is refused (it would get our credentials)."""
+        target = request.target
+        if request.link:
+            base = urlsplit(self.client.base_url)
+            target = urljoin(f"{base.scheme}://{base.netloc}/", target)
+            if not self.client.is_own_url(target):
+                raise VendorResponseError(
+                    self.source, f"{self.name}: the vendor's next-page link leaves the API origin"
+                )
+        return self.client.request_json(request.method, target, params=request.params, json=request.json)
+
     def batches(self, checkpoint: Checkpoint) -> Iterator[Batch]:
         """Pages from ``checkpoint`` on, each as a batch carrying the checkpoint after it."""
         position = checkpoint.position
         while True:
-            params = {**self.params(), **self.paginator.params(position, self.page_size)}
-            body = self.client.get_json(self.path, params=params)
-            items = self.items(body)
+            response = self.fetch(self.paginator.request(self.path, position, self.page_size, self.params()))
+            items = self.items(response.body)
             records, problems = self.map_page(items)
-            following = self.paginator.next_position(position, self.page_size, body, items)
+            following = self.paginator.next_page(position, self.page_size, Page(response.body, items, response.headers))
             done = following is None
             update = CursorUpdate(self.source, self.name, Checkpoint(checkpoint.pass_no, following, done).encode())
             log.info(
                 "%s: %s page at %s: %d records, %d refused",
                 self.source,
                 self.name,
-                position or "start",
+                _shown(position),
                 len(records),
                 len(problems),
             )

@@ -35,6 +35,9 @@ class DeelConfig(ConnectorConfig):
     fetch_bank_accounts: bool = Field(
         True, description="read /gp/workers/{id}/banks for every person (one extra call per person)"
     )
+    webhook_signing_key: SecretValue | None = Field(
+        None, description="the signing_key Deel returned for the webhook subscription (enables /webhooks/<source>)"
+    )
 
     @field_validator("base_url")
     @classmethod

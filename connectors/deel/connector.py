@@ -1,8 +1,10 @@
-"""The Deel connector: manifest, connection test and a resumable read of every stream.
+"""The Deel connector: manifest, connection test, a resumable read of every stream, webhooks.
 
 A copy-me example for the next REST vendor: the connector only wires config into an
 :class:`HttpClient` (auth, timeouts, retries, rate budget) and lists its streams; paging,
-problems and checkpoints come from :mod:`hiresentry.connectors.base.paginate`.
+problems and checkpoints come from :mod:`hiresentry.connectors.base.paginate`, webhook
+verification from the base's scheme registry. Deel has no payout-hold API: the manifest names a
+manual hold task (:mod:`hiresentry.connectors.deel.holds`) instead of the ``payout.hold`` capability.
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ from hiresentry.connectors.base import (
     Manifest,
     RestStream,
     RetryPolicy,
-    check_code,
+    Runtime,
+    VerifiedDelivery,
+    WebhookVerifier,
     plan_pass,
     shared_bucket,
 )
+from hiresentry.connectors.deel import webhook
 from hiresentry.connectors.deel.config import DeelConfig
+from hiresentry.connectors.deel.holds import MANUAL_HOLD
 from hiresentry.connectors.deel.streams import ContractIndex, ContractsStream, InvoicesStream, PeopleStream
 from hiresentry.core.errors import ConnectorError
 
@@ -34,9 +40,10 @@ MANIFEST = Manifest(
     title="Deel (contractors, EOR, global payroll)",
     record_kinds=["workers", "engagements", "payout_accounts", "payments"],
     auth="bearer",
-    webhook="x-deel-signature HMAC-SHA256('POST'+body)",
+    webhook=webhook.SCHEME,
     # Deel has no API to hold a payout; a "hold" is a human task plus hiresentry's payout gate.
     capabilities=[],
+    manual_hold=MANUAL_HOLD,
 )
 
 
@@ -53,9 +60,11 @@ class DeelConnector(Connector[DeelConfig]):
         *,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        runtime: Runtime | None = None,
     ) -> None:
-        """``session`` and ``sleep`` are for tests (response hooks, no real waiting)."""
-        super().__init__(instance, config)
+        """``runtime`` (or, as before, ``session`` and ``sleep``) is for tests: no real waiting."""
+        super().__init__(instance, config, runtime=runtime or Runtime(session=session, sleep=sleep))
+        runtime = self.runtime
         scope = config.rate_limit_scope or f"deel:{instance}"
         self.client = HttpClient(
             instance,
@@ -69,8 +78,10 @@ class DeelConnector(Connector[DeelConfig]):
                 retry_after_cap=config.max_retry_wait,
             ),
             budget=shared_bucket(scope, config.rate_limit_per_second),
-            session=session,
-            sleep=sleep,
+            session=runtime.session,
+            sleep=runtime.sleep,
+            now=runtime.now,
+            jitter=runtime.jitter,
             secrets=[config.token],
         )
 
@@ -79,7 +90,7 @@ class DeelConnector(Connector[DeelConfig]):
         try:
             self.client.get_json("/people", params={"limit": 1, "offset": 0})
         except ConnectorError as exc:
-            return CheckResult(ok=False, code=check_code(exc), message=str(exc))
+            return CheckResult.failure(exc)
         return CheckResult(ok=True, message="authenticated; /people is readable")
 
     def streams(self) -> list[RestStream]:
@@ -101,3 +112,12 @@ class DeelConnector(Connector[DeelConfig]):
             checkpoint = plan[stream.name]
             if not checkpoint.done:
                 yield from stream.batches(checkpoint)
+
+    def webhook_verifier(self) -> WebhookVerifier | None:
+        """The ``deel`` scheme keyed with the configured signing key; None without one."""
+        key = self.config.webhook_signing_key
+        return webhook.verifier(key, self.instance) if key is not None else None
+
+    def webhook_batch(self, delivery: VerifiedDelivery) -> Batch:
+        """The engagement of a ``contract.*`` event; other events wait for the next sync."""
+        return webhook.batch(self.instance, delivery)

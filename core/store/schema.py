@@ -92,6 +92,8 @@ workers = _record_table(
     Column("profile_urls", JSON, nullable=False),
     Column("referrer_remote_id", String(256)),
     Column("agency", Text),
+    Column("resume_minhash", JSON),  # keyed MinHash signature of the résumé text (never the text)
+    Column("profile_created_on", Date),
     owned=False,
 )
 Index("ix_workers_tax_key", workers.c.tax_key)
@@ -107,6 +109,7 @@ worker_keys = Table(
     Column("key_hash", String(32), nullable=False),
     Column("masked", Text, nullable=False),
     Column("domain", Text),
+    Column("line_type", String(16)),  # phones: voip | mobile | fixed_line | ... (phonenumbers), else null
     UniqueConstraint("source", "worker_remote_id", "key_type", "key_hash"),
 )
 Index("ix_worker_keys_hash", worker_keys.c.key_type, worker_keys.c.key_hash)
@@ -121,6 +124,7 @@ engagements = _record_table(
     Column("rate", String(40)),
     Column("currency", String(8)),
     Column("staffing_vendor", Text),
+    Column("hours_per_week", Float),
 )
 
 payout_accounts = _record_table(
@@ -135,6 +139,11 @@ payout_accounts = _record_table(
     Column("pooled", Boolean, nullable=False),
     Column("first_seen", TZ),
     Column("last_seen", TZ),
+    Column("holder_type", String(16)),  # individual | business
+    Column("entity_key", String(32)),  # keyed hash of the payee entity's tax id
+    Column("entity_formed_on", Date),
+    Column("entity_addr_key", String(32)),
+    Column("entity_addr_masked", Text),
 )
 Index("ix_payout_accounts_account_key", payout_accounts.c.account_key)
 
@@ -148,11 +157,13 @@ payments = _record_table(
     Column("due_date", Date),
     Column("paid_at", TZ),
     Column("hold_ref", String(256)),
+    Column("approved", Boolean),
 )
 
 access_events = _record_table(
     "access_events",
     Column("time", TZ, nullable=False),
+    Column("ended_at", TZ),
     Column("login", Text),
     Column("egress_key", String(32)),
     Column("egress_masked", String(64)),
@@ -175,6 +186,9 @@ devices = _record_table(
     Column("mdm_country", String(2)),
     Column("remote_access_tools", JSON, nullable=False),
     Column("peripherals", JSON, nullable=False),
+    Column("shipped_to_country", String(2)),
+    Column("located_at", TZ),
+    Column("software", JSON),
 )
 
 hiring_signals = _record_table(
@@ -182,6 +196,10 @@ hiring_signals = _record_table(
     Column("signal", String(64), nullable=False),
     Column("observed_at", TZ),
     Column("detail", Text),
+    Column("country", String(2)),
+    Column("valid_from", Date),
+    Column("valid_until", Date),
+    Column("related_worker_remote_id", String(256)),
 )
 
 RECORD_TABLES: dict[str, Table] = {
@@ -263,6 +281,23 @@ judgements = Table(
     Column("created_at", TZ, nullable=False),
 )
 
+# "Do not count indicator X for worker Y until D": a reviewer's suppression, honoured by scoring.
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator", String(64), nullable=False),
+    Column("source", String(128), nullable=False),
+    Column("worker_remote_id", String(256), nullable=False),
+    Column("until", TZ, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(256), nullable=False),
+    Column("created_at", TZ, nullable=False),
+    Column("revoked_at", TZ),
+    Column("revoked_by", String(256)),
+)
+Index("ix_suppressions_worker", suppressions.c.source, suppressions.c.worker_remote_id)
+
 outbox = Table(
     "outbox",
     metadata,
@@ -312,3 +347,28 @@ payout_holds = Table(
     Column("expires_at", TZ),
     UniqueConstraint("dedup_key", "source", "worker_remote_id"),
 )
+
+# OAuth2 tokens of connector instances, sealed (AES-GCM) by connectors/base/token_store.py; rows
+# change only by compare-and-swap on ``version``, and a refresher holds a lease while it refreshes.
+connector_tokens = Table(
+    "connector_tokens",
+    metadata,
+    Column("connector", String(128), primary_key=True),
+    Column("access_token", Text, nullable=False),
+    Column("refresh_token", Text),
+    Column("expires_at", TZ),
+    Column("version", Integer, nullable=False),
+    Column("lease_owner", String(64)),
+    Column("lease_until", TZ),
+    Column("updated_at", TZ, nullable=False),
+)
+
+# Webhook deliveries already accepted, per connector instance: a repeated event id is a replay.
+webhook_events_seen = Table(
+    "webhook_events_seen",
+    metadata,
+    Column("connector", String(128), primary_key=True),
+    Column("event_id", String(256), primary_key=True),
+    Column("received_at", TZ, nullable=False),
+)
+Index("ix_webhook_events_seen_received_at", webhook_events_seen.c.received_at)

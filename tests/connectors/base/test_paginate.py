@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hiresentry.connectors.base import RecordProblem
+from hiresentry.connectors.base.http import JsonResponse
 from hiresentry.connectors.base.paginate import (
     BodyCursorPaginator,
     Checkpoint,
@@ -134,6 +135,9 @@ class ScriptedClient:
     def get_json(self, path: str, *, params: Mapping[str, Any] | None = None, allow: Any = ()) -> Any:
         self.calls.append((path, dict(params or {})))
         return self.bodies.pop(0)
+
+    def request_json(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, **_: Any) -> Any:
+        return JsonResponse(self.get_json(path, params=params), {}, 200)
 
 
 class NamesStream(RestStream):
