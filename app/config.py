@@ -2,8 +2,12 @@
 
 Precedence (highest first): ``HIRESENTRY__SECTION__KEY=value`` environment variables, the YAML
 file, defaults. Values are YAML-parsed, so ``HIRESENTRY__SCORING__LEVELS__HIGH=80`` is a number.
-Secrets are references (``env:NAME``) resolved at load time into ``SecretStr`` (core.secrets);
-an unresolvable reference or an unknown key is a :class:`ConfigError` naming the key.
+Secrets are references (``env:NAME``, ``vault:PATH#KEY``) resolved at load time into ``SecretStr``
+(core.secrets); an unresolvable reference or an unknown key is a :class:`ConfigError` naming the key.
+
+Load order: the YAML and the environment overrides are merged; the ``vault`` section is validated
+first (its own secrets are ``env:`` references or files) and installs the ``vault:`` resolver
+(app.vault); only then is the rest validated, so ``vault:`` references anywhere else resolve.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hiresentry.app.vault import VaultSettings, install_resolver
 from hiresentry.core.errors import ConfigError, SecretResolutionError
 from hiresentry.core.levels import Level, LevelThresholds
 from hiresentry.core.secrets import SecretValue, secret_environment
@@ -86,6 +91,7 @@ class AppConfig(_Section):
     playbooks: PlaybookSettings = PlaybookSettings()
     jira: JiraSettings | None = None
     slack: SlackSettings | None = None
+    vault: VaultSettings | None = None
 
 
 def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -118,10 +124,10 @@ def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def _format_errors(exc: ValidationError, origin: str) -> str:
+def _format_errors(exc: ValidationError, origin: str, section: str | None = None) -> str:
     lines = [f"invalid configuration ({origin}):"]
     for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(root)"
+        where = ".".join(str(p) for p in ((section,) if section else ()) + tuple(err["loc"])) or "(root)"
         lines.append(f"  {where}: {err['msg']}")
     return "\n".join(lines)
 
@@ -132,11 +138,22 @@ def build_config(data: Mapping[str, Any], origin: str, environ: Mapping[str, str
     merged = _deep_merge(dict(data), env_overrides(environ))
     try:
         with secret_environment(environ):
+            merged["vault"] = _vault_section(merged.get("vault"), origin)
             return AppConfig.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(_format_errors(exc, origin)) from None
     except SecretResolutionError as exc:
         raise SecretResolutionError(f"{origin}: {exc}") from None
+
+
+def _vault_section(raw: Any, origin: str) -> VaultSettings | None:
+    """Validate the ``vault`` section and install (or, without one, remove) the ``vault:`` resolver."""
+    try:
+        settings = None if raw is None else VaultSettings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(exc, origin, "vault")) from None
+    install_resolver(settings)
+    return settings
 
 
 def load_config(path: Path | None, environ: Mapping[str, str] | None = None) -> AppConfig:

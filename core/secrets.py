@@ -1,9 +1,11 @@
-"""Secret references in configuration: ``env:NAME`` (and, later, ``vault:PATH#KEY``).
+"""Secret references in configuration: ``env:NAME`` and ``vault:PATH#KEY``.
 
 Secrets never appear inline in a config file: a file gets copied, committed and pasted into
 tickets. A config field typed :data:`SecretValue` accepts only a reference, resolves it when the
 config is loaded, and holds the result as ``SecretStr`` so it cannot leak through ``repr`` or logs.
 Code that builds configs programmatically (tests, wiring) may pass a ``SecretStr`` directly.
+The ``env`` resolver is built in; the ``vault`` one is installed by ``hiresentry.app.vault`` when the
+config has a ``vault`` section (the core never talks to Vault itself).
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ def secret_environment(environ: Mapping[str, str]) -> Iterator[None]:
 def register_resolver(scheme: str, resolver: Resolver) -> None:
     """Install the resolver for ``scheme:`` references (``vault`` is installed by the wiring)."""
     _RESOLVERS[scheme] = resolver
+
+
+def unregister_resolver(scheme: str) -> None:
+    """Remove the resolver for ``scheme:`` references, so they fail clearly (a config without ``vault``)."""
+    if scheme != "env":  # env: is built in and always available
+        _RESOLVERS.pop(scheme, None)
 
 
 def _resolve_env(name: str) -> str:

@@ -14,7 +14,7 @@ REDACTED = "[redacted]"
 
 _SENSITIVE = re.compile(
     r"(account_?number|acct|iban|routing|sort_?code|swift|bic|bsb|clabe|ssn|social_?security|tax_?id|"
-    r"\btin\b|national_?id|passport|document_?number|phone|mobile|birth|dob|password|secret|token|"
+    r"\btin\b|national_?id|passport|document_?number|phone|mobile|e_?mail|birth|dob|password|secret|token|"
     r"api_?key|signing_?key|private)",
     re.IGNORECASE,
 )
