@@ -62,7 +62,7 @@ def build_drafts(pop: Population, evidence: pl.DataFrame, scores: pl.DataFrame, 
         .group_by("pid")
         .agg(pl.col("ref").unique().sort().alias("refs"), pl.col("legal_name").unique().sort().alias("names"))
     )
-    items = evidence.join(opened.select("pid"), on="pid").sort(
+    items = _with_term_weights(evidence.join(opened.select("pid"), on="pid"), opened).sort(
         "pid", "weight", "indicator", descending=[False, True, False]
     )
     by_pid: dict[int, list[EvidenceView]] = {}
@@ -83,7 +83,9 @@ def build_drafts(pop: Population, evidence: pl.DataFrame, scores: pl.DataFrame, 
     for row in opened.iter_rows(named=True):
         pid = row["pid"]
         terms = tuple(
-            ScoreTerm(name=t["name"], weight=t["weight"], reason=_term_reason(t["name"], by_pid[pid]))
+            ScoreTerm(
+                name=t["name"], weight=t["weight"], reason=t.get("reason") or _term_reason(t["name"], by_pid[pid])
+            )
             for t in row["terms"]
         )
         drafts.append(
@@ -97,6 +99,21 @@ def build_drafts(pop: Population, evidence: pl.DataFrame, scores: pl.DataFrame, 
             )
         )
     return drafts
+
+
+def _with_term_weights(evidence: pl.DataFrame, scores: pl.DataFrame) -> pl.DataFrame:
+    """Evidence of modifiers and qualifiers weighs what their score term came to (it is a
+    percentage of other evidence until scored); those that changed nothing are left out."""
+    if "kind" not in evidence.columns:
+        return evidence
+    terms = scores.select("pid", "terms").explode("terms").unnest("terms").select("pid", "name", "weight")
+    adjusted = (
+        evidence.filter(pl.col("kind") != "indicator")
+        .drop("weight")
+        .join(terms, left_on=["pid", "indicator"], right_on=["pid", "name"])
+        .select(evidence.columns)
+    )
+    return pl.concat([evidence.filter(pl.col("kind") == "indicator"), adjusted])
 
 
 def _term_reason(indicator: str, items: list[EvidenceView]) -> str:

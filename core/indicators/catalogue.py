@@ -3,8 +3,10 @@
 The check runs in the test suite and via ``hiresentry rules check``. It refuses: duplicate ids; a
 definition without a function or a function without a definition; missing golden tests (at least
 one that fires and one that must not, built from the listed false positives); inputs that name no
-column of the population; and any indicator whose only inputs are country, nationality or
-language: hiresentry flags misrepresentation, never origin.
+column of the population; hiring-signal names outside the vocabulary (``signals.py``); a modifier
+or qualifier that applies to an unknown id or to another modifier/qualifier; and any indicator
+whose only inputs are country, nationality or language: hiresentry flags misrepresentation, never
+origin.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pydantic import ValidationError
 
 from hiresentry.core.errors import CatalogueError
 from hiresentry.core.indicators.registry import IndicatorFn, functions
+from hiresentry.core.indicators.signals import SIGNAL_PARAMETERS, SIGNALS
 from hiresentry.core.indicators.spec import IndicatorSpec
 from hiresentry.core.population import FRAME_TABLES, frame_schema
 
@@ -29,6 +32,8 @@ ORIGIN_INPUTS = frozenset(
         "access_events.country",
         "payout_accounts.bank_country",
         "devices.mdm_country",
+        "devices.shipped_to_country",
+        "hiring_signals.country",
     }
 )
 ORIGIN_WORDS = ("nationality", "citizenship", "language", "ethnicity", "country_of_birth")
@@ -96,8 +101,29 @@ def check(specs: list[IndicatorSpec], fns: Mapping[str, IndicatorFn]) -> list[st
         meaningful = [i for i in spec.inputs if i.split(".")[1] not in STRUCTURAL]
         if all(i in ORIGIN_INPUTS or any(w in i for w in ORIGIN_WORDS) for i in meaningful):
             problems.append(f"{spec.id}: its only inputs are country/nationality/language; flag misrepresentation")
+        problems.extend(_signal_problems(spec))
+    kinds = {spec.id: spec.kind for spec in specs}
+    for spec in specs:
+        for target in spec.applies_to:
+            if kinds.get(target) != "indicator":
+                problems.append(f"{spec.id}: applies_to {target}, which is not an indicator of the catalogue")
     for fn_id in sorted(set(fns) - seen):
         problems.append(f"{fn_id}: function registered but no YAML definition")
+    return problems
+
+
+def _signal_problems(spec: IndicatorSpec) -> list[str]:
+    problems = []
+    for name in SIGNAL_PARAMETERS:
+        value = spec.parameters.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{spec.id}: parameter {name} must be a list of signal names")
+            continue
+        unknown = sorted(set(value) - set(SIGNALS))
+        if unknown:
+            problems.append(f"{spec.id}: {name} names unknown signals {', '.join(unknown)} (see indicators/signals.py)")
     return problems
 
 
@@ -121,5 +147,7 @@ def load_catalogue(overrides: Mapping[str, Any] | None = None) -> list[Indicator
         extra = sorted(set(params) - set(spec.parameters))
         if extra:
             raise CatalogueError(f"{spec.id}: unknown parameters {', '.join(extra)}")
+        if weight is not None and (weight < 0) != (spec.kind == "qualifier"):
+            raise CatalogueError(f"{spec.id}: a {spec.kind}'s weight cannot be set to {weight:g} (sign)")
         loaded.append(Indicator(spec, fns[spec.id], weight if weight is not None else spec.weight, params, enabled))
     return loaded

@@ -13,6 +13,7 @@ stray ``repr`` or log line cannot leak them; the store keeps only their keyed ha
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from decimal import Decimal
 from enum import StrEnum
@@ -132,6 +133,14 @@ class Worker(Record):
     profile_urls: list[str] = Field(default_factory=list)
     referrer_remote_id: str | None = None
     agency: str | None = Field(default=None, description="recruiting agency that submitted the worker")
+    resume_text: str | None = Field(
+        default=None,
+        description="résumé body text; only a keyed MinHash signature of it is stored (near-duplicate check)",
+    )
+    profile_created_on: dt.date | None = Field(
+        default=None,
+        description="creation date of the oldest online profile the source or an enrichment knows (email, GitHub…)",
+    )
 
     @field_validator("claimed_country")
     @classmethod
@@ -179,6 +188,7 @@ class Engagement(Record):
     rate: Decimal | None = None
     currency: str | None = None
     staffing_vendor: str | None = Field(default=None, description="staffing firm or agency, if any")
+    hours_per_week: float | None = Field(default=None, ge=0, le=168, description="contracted hours, if known")
 
 
 class PayoutMethod(StrEnum):
@@ -210,6 +220,12 @@ class PayoutAccount(Record):
     pooled: bool = Field(default=False, description="declared pooled account of an EOR or agency paying many workers")
     first_seen: dt.datetime | None = None
     last_seen: dt.datetime | None = None
+    holder_type: Literal["individual", "business"] | None = Field(
+        default=None, description="whether the holder is a person or a company (payee entity)"
+    )
+    entity_tax_id: SecretStr | None = Field(default=None, description="payee entity's tax id (EIN/VAT); hashed")
+    entity_formed_on: dt.date | None = Field(default=None, description="payee entity's formation date")
+    entity_address: Address | None = Field(default=None, description="payee entity's registered address")
 
     @field_validator("bank_country")
     @classmethod
@@ -254,6 +270,9 @@ class Payment(Record):
     due_date: dt.date | None = None
     paid_at: dt.datetime | None = None
     hold_ref: str | None = Field(default=None, description="vendor reference that can stop this payment")
+    approved: bool | None = Field(
+        default=None, description="the client approved the work or milestone this pays for (false: it did not)"
+    )
 
 
 class AccessEvent(Record):
@@ -263,6 +282,7 @@ class AccessEvent(Record):
 
     worker_remote_id: str = Field(min_length=1)
     time: dt.datetime
+    ended_at: dt.datetime | None = Field(default=None, description="when the session ended, if the source knows")
     login: str | None = None
     ip: str | None = None
     asn: int | None = None
@@ -288,8 +308,10 @@ class Device(Record):
     shipped_serial: str | None = None
     shipped_to_address: Address | None = None
     mdm_country: str | None = None
+    located_at: dt.datetime | None = Field(default=None, description="when the MDM reported mdm_country")
     remote_access_tools: list[str] = Field(default_factory=list)
     peripherals: list[str] = Field(default_factory=list)
+    software: list[str] = Field(default_factory=list, description="installed software inventory (names)")
 
     @field_validator("mdm_country")
     @classmethod
@@ -303,9 +325,35 @@ class HiringSignal(Record):
     kind: ClassVar[RecordKind] = "hiring_signals"
 
     worker_remote_id: str = Field(min_length=1)
-    signal: str = Field(min_length=1, description="e.g. camera_refused, liveness_failed, i9_third_party")
+    signal: str = Field(
+        min_length=1,
+        description="e.g. camera_refused, liveness_failed, i9_third_party (core/indicators/signals.py lists them)",
+    )
     observed_at: dt.datetime | None = None
     detail: str | None = None
+    country: str | None = Field(default=None, description="country a declaration concerns (travel_declared)")
+    valid_from: dt.date | None = Field(default=None, description="first day a declaration covers")
+    valid_until: dt.date | None = Field(default=None, description="last day a declaration covers")
+    related_worker_remote_id: str | None = Field(
+        default=None, description="another worker of the same source the signal concerns (household member…)"
+    )
+
+    @field_validator("signal")
+    @classmethod
+    def _signal_name(cls, value: str) -> str:
+        # "Camera refused" and "camera-refused" are the same observation as camera_refused
+        return re.sub(r"[\s\-]+", "_", value.strip().lower())
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value)
+
+    @model_validator(mode="after")
+    def _period(self) -> HiringSignal:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        return self
 
 
 KIND_MODELS: dict[RecordKind, type[Record]] = {

@@ -8,8 +8,15 @@ tax id or account number of a record never outlives the batch that carried it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+import zlib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
+
+import numpy as np
+import phonenumbers
 
 from hiresentry.core.keys import LinkKeyHasher, mask, name_key, normalize, phonetic_key
 from hiresentry.core.model import (
@@ -28,6 +35,63 @@ from hiresentry.core.model.scrub import scrub
 
 Row = dict[str, Any]
 
+MINHASH_SIZE = 64
+"""Values in a résumé signature; NET-RESUME-CLONE bands them (16 bands of 4) for candidate pairs."""
+SHINGLE_WORDS = 3
+_PRIME = 4_294_967_291  # largest prime below 2**32: a*x stays below 2**64 for a, x < 2**32
+_MINHASH_SEED_TEXT = "hiresentry/resume-minhash/v1"  # lower-case with '/': never a normalised tax id
+
+_LINE_TYPES = {
+    phonenumbers.PhoneNumberType.VOIP: "voip",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_or_mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "personal",
+    phonenumbers.PhoneNumberType.PAGER: "pager",
+    phonenumbers.PhoneNumberType.UAN: "uan",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+@lru_cache(maxsize=65536)
+def line_type(e164: str) -> str | None:
+    """The line type ``phonenumbers`` assigns to a number (``voip``, ``mobile``…), or None if unknown.
+
+    Computed at ingest so that ID-THIN-FOOTPRINT can ask for VoIP numbers with a column filter.
+    """
+    try:
+        return _LINE_TYPES.get(phonenumbers.number_type(phonenumbers.parse(e164)))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+@lru_cache(maxsize=8)
+def _permutations(seed: str) -> tuple[np.ndarray[Any, np.dtype[np.uint64]], np.ndarray[Any, np.dtype[np.uint64]]]:
+    digest = b"".join(hashlib.sha256(f"{seed}:{i}".encode()).digest() for i in range(MINHASH_SIZE // 4))
+    values = np.frombuffer(digest, dtype=np.uint32).astype(np.uint64) % np.uint64(_PRIME)
+    a, b = values[:MINHASH_SIZE], values[MINHASH_SIZE : 2 * MINHASH_SIZE]
+    return np.maximum(a, np.uint64(1)), b
+
+
+def resume_signature(text: str, seed: str) -> list[str] | None:
+    """Keyed MinHash of the résumé's 3-word shingles: 64 hex values, or None for too short a text.
+
+    Two signatures agree in about as many positions as the texts share shingles (Jaccard), which
+    is all NET-RESUME-CLONE needs; the text itself is never stored. The permutations derive from
+    the link-key secret, so a signature cannot be recomputed from a résumé found elsewhere.
+    """
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < SHINGLE_WORDS:
+        return None
+    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    x = np.fromiter((zlib.crc32(s.encode()) for s in shingles), dtype=np.uint64, count=len(shingles))
+    a, b = _permutations(seed)
+    hashed = (a[:, None] * x[None, :] % np.uint64(_PRIME) + b[:, None]) % np.uint64(_PRIME)
+    return [f"{int(v):08x}" for v in hashed.min(axis=1)]
+
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
@@ -37,12 +101,21 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC)
 
 
+def _masked_login(login: str | None) -> str | None:
+    """Sign-in names are usually emails, a PII link key: keep only the masked form."""
+    if not login:
+        return None
+    email = normalize.email(login)
+    return mask.email(email) if email else mask.tail(login)
+
+
 class RowBuilder:
     """Builds the rows of one batch of records with one hasher and one ingest time."""
 
     def __init__(self, hasher: LinkKeyHasher, now: dt.datetime | None = None) -> None:
         self.hasher = hasher
         self.now = now or dt.datetime.now(dt.UTC)
+        self._minhash_seed = hasher.hash("tax_id", _MINHASH_SEED_TEXT)
 
     def _base(self, record: Record) -> Row:
         return {
@@ -87,6 +160,8 @@ class RowBuilder:
             "profile_urls": record.profile_urls,
             "referrer_remote_id": record.referrer_remote_id,
             "agency": record.agency,
+            "resume_minhash": resume_signature(record.resume_text, self._minhash_seed) if record.resume_text else None,
+            "profile_created_on": record.profile_created_on,
         }
         keys: dict[tuple[str, str], Row] = {}
         owner = {"source": record.source, "worker_remote_id": record.remote_id}
@@ -99,6 +174,7 @@ class RowBuilder:
                     "key_hash": digest,
                     "masked": mask.email(value),
                     "domain": value.partition("@")[2],
+                    "line_type": None,
                 }
         for raw in record.phones:
             value = normalize.phone(raw, record.claimed_country)
@@ -109,6 +185,7 @@ class RowBuilder:
                     "key_hash": digest,
                     "masked": mask.phone(value),
                     "domain": None,
+                    "line_type": line_type(value),
                 }
         return row, list(keys.values())
 
@@ -131,6 +208,9 @@ class RowBuilder:
             if value:
                 key = self.hasher.hash("payout", f"{record.method.value}:{value}")
                 masked = f"{record.method.value} {mask.email(value)}"
+        entity_tax = record.entity_tax_id.get_secret_value() if record.entity_tax_id else None
+        entity_norm = "".join(ch for ch in entity_tax or "" if ch.isalnum()).upper() or None
+        entity_addr_key, entity_addr_masked = self._address(record.entity_address)
         return self._base(record) | {
             "worker_remote_id": record.worker_remote_id,
             "method": record.method.value,
@@ -143,6 +223,11 @@ class RowBuilder:
             "pooled": record.pooled,
             "first_seen": _utc(record.first_seen),
             "last_seen": _utc(record.last_seen),
+            "holder_type": record.holder_type,
+            "entity_key": self.hasher.hash("tax_id", entity_norm) if entity_norm else None,
+            "entity_formed_on": record.entity_formed_on,
+            "entity_addr_key": entity_addr_key,
+            "entity_addr_masked": entity_addr_masked,
         }
 
     def engagement(self, record: Engagement) -> Row:
@@ -157,6 +242,7 @@ class RowBuilder:
             "rate": str(record.rate) if record.rate is not None else None,
             "currency": record.currency,
             "staffing_vendor": record.staffing_vendor,
+            "hours_per_week": record.hours_per_week,
         }
 
     def payment(self, record: Payment) -> Row:
@@ -171,6 +257,7 @@ class RowBuilder:
             "due_date": record.due_date,
             "paid_at": _utc(record.paid_at),
             "hold_ref": record.hold_ref,
+            "approved": record.approved,
         }
 
     def access_event(self, record: AccessEvent) -> Row:
@@ -179,7 +266,8 @@ class RowBuilder:
         return self._base(record) | {
             "worker_remote_id": record.worker_remote_id,
             "time": _utc(record.time),
-            "login": record.login,
+            "ended_at": _utc(record.ended_at),
+            "login": _masked_login(record.login),
             "egress_key": self.hasher.hash("egress", prefix) if prefix else None,
             "egress_masked": mask.ip(prefix) if prefix else None,
             "asn": record.asn,
@@ -206,6 +294,9 @@ class RowBuilder:
             "mdm_country": record.mdm_country,
             "remote_access_tools": record.remote_access_tools,
             "peripherals": record.peripherals,
+            "shipped_to_country": record.shipped_to_address.country if record.shipped_to_address else None,
+            "located_at": _utc(record.located_at),
+            "software": record.software,
         }
 
     def hiring_signal(self, record: HiringSignal) -> Row:
@@ -215,6 +306,10 @@ class RowBuilder:
             "signal": record.signal,
             "observed_at": _utc(record.observed_at),
             "detail": record.detail,
+            "country": record.country,
+            "valid_from": record.valid_from,
+            "valid_until": record.valid_until,
+            "related_worker_remote_id": record.related_worker_remote_id,
         }
 
 

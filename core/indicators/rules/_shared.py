@@ -1,4 +1,4 @@
-"""Building blocks the rule functions share: person joins and the shared-key pattern."""
+"""Building blocks the rule functions share: person joins, start dates and the shared-key pattern."""
 
 from __future__ import annotations
 
@@ -10,6 +10,25 @@ from hiresentry.core.population import Population
 def owners(pop: Population) -> pl.DataFrame:
     """wid → pid, worker ref and legal name: what a rule needs to name who a record belongs to."""
     return pop.workers.select("wid", "pid", pl.col("ref").alias("worker_ref"), "legal_name", "agency")
+
+
+def first_start(pop: Population) -> pl.DataFrame:
+    """pid → the earliest engagement start date (``start``) of the person."""
+    return (
+        pop.engagements.drop_nulls("start_date")
+        .join(owners(pop), on="wid")
+        .group_by("pid")
+        .agg(pl.col("start_date").min().alias("start"))
+    )
+
+
+LEGAL_SUFFIXES = r"\b(inc|incorporated|llc|l l c|ltd|limited|corp|corporation|co|company|gmbh|bv|sa|plc|pty)\b"
+
+
+def organisation_key(column: str) -> pl.Expr:
+    """An organisation's name for comparison: lower case, no punctuation, no legal suffix."""
+    text = pl.col(column).str.to_lowercase().str.replace_all(r"[^\w\s]", " ")
+    return text.str.replace_all(LEGAL_SUFFIXES, " ").str.replace_all(r"\s+", " ").str.strip_chars()
 
 
 def gathered(*columns: str) -> pl.Expr:
@@ -34,7 +53,10 @@ def shared_key_hits(
     ``exclude_same_agency``, a key held only by workers submitted by one and the same agency is
     ignored (agency submission addresses; Greenhouse's auto-merge excludes them for this reason).
     """
-    joined = keyed.drop_nulls("key").join(owners(pop), on="wid")
+    joined = keyed.drop_nulls("key").join(pop.workers.select("wid", "pid"), on="wid")
+    # count first, on two columns; gather names and refs only for the few keys that are shared
+    shared = joined.group_by("key").agg(pl.col("pid").n_unique().alias("n")).filter(pl.col("n") >= min_people)
+    joined = joined.join(shared, on="key", how="semi").drop("pid").join(owners(pop), on="wid")
     groups = joined.group_by("key").agg(
         pl.col("pid").n_unique().alias("people"),
         pl.col("pid").unique().alias("pids"),

@@ -49,6 +49,46 @@ def ship_not_home(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     )
 
 
+def inventory_matches(pop: Population, columns: list[str], known: list[str], approved: list[str]) -> pl.DataFrame:
+    """Device inventory entries (from ``columns``) that match a known name and no approved one.
+
+    Names match by case-insensitive substring ("AnyDesk 8.1" is AnyDesk). Columns: pid,
+    worker_ref, ref, serial_masked, item.
+    """
+    known = [k.lower() for k in known]
+    approved = [a.lower() for a in approved]
+    items = pl.concat(
+        [
+            pop.devices.select("wid", "ref", "serial_masked", pl.col(c).fill_null([]).alias("item")).explode("item")
+            for c in columns
+        ]
+    ).drop_nulls("item")
+    lower = pl.col("item").str.to_lowercase()
+    return (
+        items.filter(
+            pl.any_horizontal([lower.str.contains(k, literal=True) for k in known] or [pl.lit(False)])
+            & ~pl.any_horizontal([lower.str.contains(a, literal=True) for a in approved] or [pl.lit(False)])
+        )
+        .join(owners(pop), on="wid")
+        .select("pid", "worker_ref", "ref", "serial_masked", "item")
+    )
+
+
+def _inventory_hits(matches: pl.DataFrame, what: str) -> pl.DataFrame:
+    grouped = matches.group_by("pid").agg(
+        pl.col("item").unique().sort().alias("items"),
+        gathered("worker_ref", "ref").alias("records"),
+        pl.col("serial_masked").drop_nulls().unique().sort().alias("keys"),
+    )
+    return grouped.select(
+        "pid",
+        pl.col("items").list.len().alias("n"),
+        pl.format("{}: {}", pl.lit(what), pl.col("items").list.join(", ")).alias("explanation"),
+        "records",
+        "keys",
+    )
+
+
 @indicator("DEV-RMM")
 def remote_access_tools(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     """Unapproved remote-access tools on a company device; two or more weigh more.
@@ -56,33 +96,33 @@ def remote_access_tools(pop: Population, params: dict[str, Any]) -> pl.DataFrame
     Tool names match the known list by case-insensitive substring ("AnyDesk 8.1" is AnyDesk);
     tools on the approved list (the company's own IT-support tooling) never count.
     """
-    known = [t.lower() for t in params["known_tools"]]
-    approved = [t.lower() for t in params["approved_tools"]]
-    tools = (
-        pop.devices.select("wid", "ref", "serial_masked", pl.col("remote_access_tools").alias("tool"))
-        .explode("tool")
-        .drop_nulls("tool")
-        .with_columns(pl.col("tool").str.to_lowercase().alias("lower"))
-        .filter(
-            pl.any_horizontal([pl.col("lower").str.contains(k, literal=True) for k in known] or [pl.lit(False)])
-            & ~pl.any_horizontal([pl.col("lower").str.contains(a, literal=True) for a in approved] or [pl.lit(False)])
-        )
-        .join(owners(pop), on="wid")
-    )
-    grouped = tools.group_by("pid").agg(
-        pl.col("tool").unique().sort().alias("tools"),
-        gathered("worker_ref", "ref").alias("records"),
-        pl.col("serial_masked").drop_nulls().unique().sort().alias("keys"),
-    )
-    return grouped.select(
-        "pid",
-        pl.when(pl.col("tools").list.len() >= 2)
+    matches = inventory_matches(pop, ["remote_access_tools"], params["known_tools"], params["approved_tools"])
+    hits = _inventory_hits(matches, "unapproved remote-access tools on a company device")
+    return hits.with_columns(
+        pl.when(pl.col("n") >= 2)
         .then(pl.lit(float(params["weight_multiple"])))
         .otherwise(pl.lit(None, dtype=pl.Float64))
-        .alias("weight"),
-        pl.format("unapproved remote-access tools on a company device: {}", pl.col("tools").list.join(", ")).alias(
-            "explanation"
-        ),
-        "records",
-        "keys",
-    )
+        .alias("weight")
+    ).drop("n")
+
+
+@indicator("DEV-IPKVM")
+def ip_kvm(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
+    """IP-KVM hardware (PiKVM, TinyPilot…) or a KVM switch attached to a company device (T1219.003).
+
+    Lets someone elsewhere drive the laptop below the operating system, where no RMM inventory
+    sees it. Lab and datacenter KVMs the company uses itself go in ``approved_peripherals``.
+    """
+    matches = inventory_matches(pop, ["peripherals"], params["known_devices"], params["approved_peripherals"])
+    return _inventory_hits(matches, "remote-control hardware on a company device").drop("n")
+
+
+@indicator("DEV-KEEPAWAKE")
+def keep_awake(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
+    """Keep-awake tools (Caffeine, Amphetamine, mouse jigglers) that make a device look attended.
+
+    Widely used for harmless reasons, hence the low weight; tools on the company image go in
+    ``approved_tools``.
+    """
+    matches = inventory_matches(pop, ["software", "peripherals"], params["known_tools"], params["approved_tools"])
+    return _inventory_hits(matches, "keep-awake tools on a company device").drop("n")

@@ -1,4 +1,4 @@
-"""Identity indicators: records of one resolved person that contradict each other."""
+"""Identity indicators: records of one person that contradict each other, thin or patterned profiles."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 import polars as pl
 
 from hiresentry.core.indicators.registry import indicator
+from hiresentry.core.indicators.rules._shared import first_start, owners
+from hiresentry.core.indicators.rules._signals import signal_rows
 from hiresentry.core.keys import names_compatible
 from hiresentry.core.population import Population
 
@@ -75,6 +77,77 @@ def cross_source_mismatch(pop: Population, params: dict[str, Any]) -> pl.DataFra
             "fields",
             pl.concat_str(parts, separator="; ", ignore_nulls=True),
         ).alias("explanation"),
+        "records",
+        pl.lit([], dtype=pl.List(pl.Utf8)).alias("keys"),
+    )
+
+
+@indicator("ID-THIN-FOOTPRINT")
+def thin_footprint(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
+    """At least ``min_factors`` of: a VoIP phone, profiles created just before the work, code-hosting red flags.
+
+    Each factor alone describes many honest people (a new graduate's young profiles, a privacy-minded
+    developer's VoIP number), so it takes two. VoIP comes from the phone's line type, looked up at
+    ingest; profile age is counted back from the person's first engagement start.
+    """
+    people = owners(pop)
+    voip = (
+        pop.worker_keys.filter(pl.col("line_type") == "voip")
+        .join(people, on="wid")
+        .select("pid", "worker_ref", pl.format("VoIP phone {}", "masked").alias("factor"))
+    )
+    young = (
+        pop.workers.drop_nulls("profile_created_on")
+        .join(people.select("wid", "pid", "worker_ref"), on="wid")
+        .join(first_start(pop), on="pid")
+        .with_columns((pl.col("start") - pl.col("profile_created_on")).dt.total_days().alias("age"))
+        .filter(pl.col("age") <= int(params["young_profile_days"]))
+        .select("pid", "worker_ref", pl.format("profiles created {} days before the work began", "age").alias("factor"))
+    )
+    flagged = signal_rows(pop, params).select("pid", "worker_ref", pl.col("signal").alias("factor"))
+    factors = (
+        pl.concat([voip, young, flagged])
+        .group_by("pid")
+        .agg(
+            pl.col("factor").unique().sort().alias("factors"),
+            pl.col("worker_ref").unique().sort().alias("records"),
+        )
+    )
+    return factors.filter(pl.col("factors").list.len() >= int(params["min_factors"])).select(
+        "pid",
+        pl.format("thin online footprint: {}", pl.col("factors").list.join(", ")).alias("explanation"),
+        "records",
+        pl.lit([], dtype=pl.List(pl.Utf8)).alias("keys"),
+    )
+
+
+@indicator("ID-RESUME-PATTERN")
+def resume_pattern(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
+    """Résumé hosted on a free page host named in reporting (Netlify, Google Docs), or a recruiter-noted pattern.
+
+    Context only (low weight, experimental): many honest candidates do the same. The catalogue's
+    "US address, education abroad" part is deliberately not implemented: it is about origin.
+    """
+    hosts = [h.lower() for h in params["resume_hosts"]]
+    host = pl.col("url").str.to_lowercase().str.extract(r"^(?:[a-z]+://)?([^/?#:]+)", 1)
+    hosted = (
+        pop.workers.select("wid", url="profile_urls")
+        .explode("url")
+        .drop_nulls("url")
+        .with_columns(host.alias("host"))
+        .filter(pl.any_horizontal([(pl.col("host") == h) | pl.col("host").str.ends_with("." + h) for h in hosts]))
+        .join(owners(pop), on="wid")
+        .select("pid", "worker_ref", pl.format("résumé hosted on {}", "host").alias("what"))
+    )
+    noted = signal_rows(pop, params).select("pid", "worker_ref", pl.lit("recruiter noted the pattern").alias("what"))
+    grouped = (
+        pl.concat([hosted, noted])
+        .group_by("pid")
+        .agg(pl.col("what").unique().sort(), pl.col("worker_ref").unique().sort().alias("records"))
+    )
+    return grouped.select(
+        "pid",
+        pl.col("what").list.join("; ").alias("explanation"),
         "records",
         pl.lit([], dtype=pl.List(pl.Utf8)).alias("keys"),
     )

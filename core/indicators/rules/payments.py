@@ -1,4 +1,4 @@
-"""Payout indicators: shared accounts, holder names that are not the worker's, crypto payouts."""
+"""Payout indicators: shared accounts, holder names that are not the worker's, crypto, routing, churn."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 import polars as pl
 
 from hiresentry.core.indicators.registry import indicator
+from hiresentry.core.indicators.rules._geo import person_countries
 from hiresentry.core.indicators.rules._shared import gathered, owners, shared_key_hits
+from hiresentry.core.indicators.rules._signals import signal_rows
 from hiresentry.core.keys import names_compatible
 from hiresentry.core.population import Population
 
@@ -103,4 +105,89 @@ def crypto_payout(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
         .alias("explanation"),
         gathered("worker_ref", "ref").alias("records"),
         pl.col("account_masked").drop_nulls().unique().sort().alias("keys"),
+    )
+
+
+@indicator("PAY-PRC-ROUTING")
+def prc_routing(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
+    """Pay goes to a bank in a routing country (PRC by default) that contradicts every country the person claims.
+
+    The bank country comes from the account (or the BIC's country letters). A contractor who says
+    they live in China and is paid in China contradicts nothing and never fires; nor does anyone
+    without a claimed country. The payment provider's report of onward routing through
+    intermediary companies (``payout_onward_routing``) fires on its own. Pooled EOR accounts are
+    the QUAL-EOR-POOLED qualifier.
+    """
+    routing = [c.upper() for c in params["routing_countries"]]
+    bic_country = pl.when(pl.col("bic").str.len_chars() >= 6).then(pl.col("bic").str.slice(4, 2).str.to_uppercase())
+    accounts = (
+        pop.payout_accounts.with_columns(pl.coalesce("bank_country", bic_country).alias("country"))
+        .filter(pl.col("country").is_in(routing))
+        .join(owners(pop), on="wid")
+        .join(person_countries(pop), on="pid")
+        .filter(~pl.col("claimed").list.contains(pl.col("country")))
+        .select(
+            "pid",
+            "worker_ref",
+            "ref",
+            pl.format(
+                "payout account {} is in {} although the worker claims {}",
+                "account_masked",
+                "country",
+                pl.col("claimed").list.join("/"),
+            ).alias("what"),
+            pl.col("account_masked").alias("key"),
+        )
+    )
+    onward = signal_rows(pop, params).select(
+        "pid",
+        "worker_ref",
+        "ref",
+        pl.lit("the payment provider reports pay routed onward through intermediaries").alias("what"),
+        pl.lit(None, dtype=pl.Utf8).alias("key"),
+    )
+    grouped = (
+        pl.concat([accounts, onward])
+        .group_by("pid")
+        .agg(
+            pl.col("what").unique().sort().alias("what"),
+            gathered("worker_ref", "ref").alias("records"),
+            pl.col("key").drop_nulls().unique().sort().alias("keys"),
+        )
+    )
+    return grouped.select("pid", pl.col("what").list.join("; ").alias("explanation"), "records", "keys")
+
+
+@indicator("PAY-ACCOUNT-CHURN")
+def account_churn(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
+    """``min_accounts`` or more different payout accounts first seen within ``window_days`` of each other.
+
+    One switch of bank is two accounts and does not fire. Accounts without a first-seen date count
+    as recent (the source could not say otherwise).
+    """
+    accounts = pop.payout_accounts.drop_nulls("account_key").join(pop.workers.select("wid", "pid"), on="wid")
+    several = accounts.group_by("pid").agg(pl.col("account_key").n_unique().alias("n"))
+    several = several.filter(pl.col("n") >= int(params["min_accounts"]))
+    accounts = (
+        accounts.join(several, on="pid", how="semi")
+        .drop("pid")
+        .join(owners(pop), on="wid")
+        .with_columns(pl.col("first_seen").max().over("pid").alias("latest"))
+        .filter(
+            pl.col("first_seen").is_null()
+            | (pl.col("latest") - pl.col("first_seen") <= pl.duration(days=int(params["window_days"])))
+        )
+    )
+    grouped = accounts.group_by("pid").agg(
+        pl.col("account_key").n_unique().alias("n"),
+        gathered("worker_ref", "ref").alias("records"),
+        pl.col("account_masked").drop_nulls().unique().sort().alias("keys"),
+    )
+    return grouped.filter(pl.col("n") >= int(params["min_accounts"])).select(
+        "pid",
+        pl.format("{} different payout accounts within {} days", "n", pl.lit(int(params["window_days"]))).alias(
+            "explanation"
+        ),
+        "records",
+        "keys",
     )
