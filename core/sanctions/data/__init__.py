@@ -1,0 +1,1 @@
+"""Bundled list data: the DPRK extract of the OFAC SDN list and the published front entities."""
