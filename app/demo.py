@@ -19,9 +19,9 @@ from pydantic import SecretStr
 from rich.console import Console
 
 from hiresentry.app import wiring
-from hiresentry.app.cli import run_playbooks, run_screen, run_sync
 from hiresentry.app.config import AppConfig, KeySettings, PlaybookSettings, SourceSettings, StoreSettings
 from hiresentry.app.console import print_case, print_case_table
+from hiresentry.app.flows import run_playbooks, run_screen, run_sync
 from hiresentry.app.synthetic import Truth, generate
 from hiresentry.core.cases import CaseRepository, CaseView
 from hiresentry.core.store import sqlite_url

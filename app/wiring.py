@@ -7,13 +7,15 @@ connectors offer to the payout action.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from hiresentry.app.config import AppConfig, SourceSettings
-from hiresentry.connectors.base import Connector, ConnectorConfig
+from hiresentry.connectors.base import Connector, ConnectorConfig, Runtime
 from hiresentry.connectors.base.registry import connector_class
+from hiresentry.connectors.base.token_store import SqlTokenStore, TokenCipher
+from hiresentry.connectors.base.webhook_replay import SqlSeenEvents
 from hiresentry.core.capabilities import PayoutHoldCapability
 from hiresentry.core.errors import ConfigError
 from hiresentry.core.gate import PayoutGate
@@ -44,14 +46,25 @@ def parse_source_option(text: str) -> SourceSettings:
     return SourceSettings(name=name, connector="export", config={"path": path})
 
 
-def build_connectors(config: AppConfig, extra: Sequence[SourceSettings] = ()) -> list[Connector[ConnectorConfig]]:
+def runtime(config: AppConfig, store: Store) -> Runtime:
+    """What connectors share in production: OAuth tokens and seen webhook ids kept in the store."""
+    return Runtime(
+        token_store=SqlTokenStore(store.engine, TokenCipher(config.keys.hmac_key)),
+        seen_events=SqlSeenEvents(store.engine),
+    )
+
+
+def build_connectors(
+    config: AppConfig, extra: Sequence[SourceSettings] = (), store: Store | None = None
+) -> list[Connector[ConnectorConfig]]:
     """Connector instances for the configured sources plus ``extra`` ones; names must be unique."""
     sources = [*config.sources, *extra]
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"source names must be unique; repeated: {', '.join(duplicates)}")
-    return [connector_class(s.connector).from_config(s.name, s.config) for s in sources]
+    shared = runtime(config, store) if store is not None else None
+    return [connector_class(s.connector).from_config(s.name, s.config, shared) for s in sources]
 
 
 def load_indicators(config: AppConfig) -> list[Indicator]:
@@ -64,6 +77,11 @@ def hold_capabilities(connectors: Sequence[Connector[ConnectorConfig]]) -> dict[
     return {c.instance: c for c in connectors if isinstance(c, PayoutHoldCapability)}
 
 
+def manual_tasks(connectors: Sequence[Connector[ConnectorConfig]]) -> dict[str, Callable[[str], str]]:
+    """Source name → its manual payout-hold task, for sources whose vendor has no hold API."""
+    return {c.instance: c.manifest.manual_hold.task_text for c in connectors if c.manifest.manual_hold is not None}
+
+
 def build_actions(
     config: AppConfig, store: Store, connectors: Sequence[Connector[ConnectorConfig]] = ()
 ) -> dict[str, Action[Any]]:
@@ -71,7 +89,9 @@ def build_actions(
     actions: dict[str, Action[Any]] = {
         EnsureTicket.name: EnsureTicket(config.jira),
         Escalate.name: Escalate(config.slack),
-        PayoutHold.name: PayoutHold(PayoutGate(store), hold_capabilities(connectors)),
+        PayoutHold.name: PayoutHold(
+            PayoutGate(store), hold_capabilities(connectors), manual_tasks=manual_tasks(connectors)
+        ),
     }
     for name, cls in action_classes().items():
         if name not in actions:

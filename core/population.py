@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -71,9 +71,11 @@ class Population:
     access_events: pl.DataFrame
     devices: pl.DataFrame
     hiring_signals: pl.DataFrame
+    hasher: LinkKeyHasher | None = field(default=None, repr=False, compare=False)
+    """The link-key hasher the frames were keyed with: lets an indicator key outside lists (SDN wallets)."""
 
     @classmethod
-    def from_frames(cls, frames: Mapping[str, pl.DataFrame]) -> Population:
+    def from_frames(cls, frames: Mapping[str, pl.DataFrame], hasher: LinkKeyHasher | None = None) -> Population:
         """Attach ``wid`` to every frame and drop deleted records."""
         workers = (
             frames["workers"]
@@ -101,20 +103,23 @@ class Population:
             access_events=owned("access_events"),
             devices=owned("devices"),
             hiring_signals=owned("hiring_signals"),
+            hasher=hasher,
         )
 
     @classmethod
-    def from_rows(cls, tables: Mapping[str, list[Row]], worker_keys: list[Row]) -> Population:
+    def from_rows(
+        cls, tables: Mapping[str, list[Row]], worker_keys: list[Row], hasher: LinkKeyHasher | None = None
+    ) -> Population:
         """Frames from row dicts as the row builder makes them."""
         frames = {name: _frame_from_dicts(table, tables.get(name, [])) for name, table in schema.RECORD_TABLES.items()}
         frames["worker_keys"] = _frame_from_dicts(schema.worker_keys, worker_keys)
-        return cls.from_frames(frames)
+        return cls.from_frames(frames, hasher)
 
     @classmethod
     def from_records(cls, records: Iterable[Record], hasher: LinkKeyHasher) -> Population:
         """Frames from in-memory canonical records (golden tests, previews)."""
         rows = build_rows(records, RowBuilder(hasher, now=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
-        return cls.from_rows(rows.tables, rows.worker_keys)
+        return cls.from_rows(rows.tables, rows.worker_keys, hasher)
 
     @classmethod
     def from_store(cls, store: Store) -> Population:
@@ -125,7 +130,7 @@ class Population:
                 columns = [table.c[n] for n in frame_schema(table)]
                 result = conn.execute(select(*columns))
                 frames[name] = _frame(table, [tuple(row) for row in result])
-        return cls.from_frames(frames)
+        return cls.from_frames(frames, store.hasher)
 
     def with_persons(self, assignment: pl.DataFrame) -> Population:
         """A copy whose ``workers`` carries ``pid`` from ``assignment`` (columns wid, pid)."""

@@ -23,6 +23,7 @@ from hiresentry.core.population import Population
 from hiresentry.core.resolve import Resolution, resolve
 from hiresentry.core.score import score
 from hiresentry.core.store import Store
+from hiresentry.core.suppressions import Suppression, SuppressionRepository, apply_suppressions
 
 STEPS = ("load", "resolve", "indicators", "score", "network", "cases")
 Progress = Callable[[str], None]
@@ -71,6 +72,7 @@ def assess(
     progress: Progress | None = None,
     stats: ScreenStats | None = None,
     network_params: Mapping[str, Any] | None = None,
+    suppressions: Sequence[Suppression] = (),
 ) -> Assessment:
     """Resolve, evaluate, score and link a population; return case drafts (nothing is written)."""
     stats = stats or ScreenStats()
@@ -79,7 +81,7 @@ def assess(
         resolution = resolve(pop)
         pop = pop.with_persons(resolution.persons)
     with step("indicators"):
-        evidence = evaluate(indicators, pop)
+        evidence = apply_suppressions(evaluate(indicators, pop), pop.workers, list(suppressions))
     with step("score"):
         scores = score(evidence, thresholds)
         drafts: list[CaseDraft] = list(build_drafts(pop, evidence, scores, open_at))
@@ -109,7 +111,8 @@ def screen(
     with step("load"):
         pop = Population.from_store(store)
     stats.records = pop.size()
-    found = assess(pop, indicators, thresholds, open_at, progress, stats, network_params)
+    active = SuppressionRepository(store).active(now)
+    found = assess(pop, indicators, thresholds, open_at, progress, stats, network_params, active)
     with step("cases"):
         changes = CaseRepository(store).save(found.drafts, now)
     stats.cases = len(found.drafts)

@@ -77,6 +77,8 @@ def build_network_drafts(
     if network.members.is_empty():
         return []
     own = evidence.filter(~pl.col("indicator").is_in(sorted(link_only)))
+    if "kind" in own.columns:  # modifiers and qualifiers adjust indicators; alone they are no evidence
+        own = own.filter(pl.col("kind") == "indicator")
     own_scores = (
         own.group_by("pid", "indicator")
         .agg(pl.col("weight").max())

@@ -27,6 +27,7 @@ from hiresentry.core.cases.build import CaseDraft, evidence_fingerprint
 from hiresentry.core.cases.view import CaseView, EvidenceView, RecordRef, ScoreTerm
 from hiresentry.core.levels import Level
 from hiresentry.core.store import Store
+from hiresentry.core.store.audit import AuditLog
 from hiresentry.core.store.schema import (
     case_members,
     cases,
@@ -233,6 +234,13 @@ class CaseRepository:
         if case is None:
             raise KeyError(dedup_key)
         with self.store.engine.begin() as conn:
+            AuditLog(self.store).record(
+                f"judgement.{verdict}",
+                {"reason": reason, "suppress_until": suppress_until.isoformat() if suppress_until else None},
+                dedup_key=dedup_key,
+                actor=actor,
+                conn=conn,
+            )
             conn.execute(
                 judgements.insert().values(
                     dedup_key=dedup_key,

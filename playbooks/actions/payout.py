@@ -64,10 +64,19 @@ class PayoutHold(Action[PayoutHoldParams]):
         gate: PayoutGate | None = None,
         capabilities: Mapping[str, PayoutHoldCapability] | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        manual_tasks: Mapping[str, Callable[[str], str]] | None = None,
     ) -> None:
         self.gate = gate
         self.capabilities = dict(capabilities or {})
         self.clock = clock
+        self.manual_tasks = dict(manual_tasks or {})
+
+    def _human_task(self, worker: RecordRef) -> str:
+        """What a person must do in the worker's source where no hold API exists."""
+        task = self.manual_tasks.get(worker.source)
+        if task is not None:
+            return task(str(worker))
+        return f"no hold API for source {worker.source!r}: stop the next payout to {worker} by hand"
 
     @staticmethod
     def _targets(ctx: ActionContext) -> list[RecordRef]:
@@ -124,9 +133,12 @@ class PayoutHold(Action[PayoutHoldParams]):
                     "expires_at": expires.isoformat(),
                 },
             )
+        gate_refs = [ref for ref, how in held.items() if how == "gate"]
+        targets = {str(w): w for w in self._targets(ctx)}
         return {
             "holds": held,
             "expires_at": expires.isoformat(),
             "release_approvals": params.release_approvals,
-            "human_task": [r for r, how in held.items() if how == "gate"],
+            "human_task": gate_refs,
+            "human_task_text": {ref: self._human_task(targets[ref]) for ref in gate_refs if ref in targets},
         }

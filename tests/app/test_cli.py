@@ -113,3 +113,52 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
     mismatch = run("cases", "list", cwd=tmp_path, env={"HIRESENTRY_HMAC_KEY": "another-key-0123456789abcdef"})
     assert mismatch.returncode == 1
     assert "different link-key secret" in mismatch.stderr
+
+
+def test_judgements_and_suppressions_from_the_command_line(tmp_path: Path, exports: Path) -> None:
+    source = f"export:{exports / 'payroll'}"
+    assert run("screen", "--source", source, cwd=tmp_path).returncode == 0
+    listed_cases = json.loads(run("cases", "list", "--json", cwd=tmp_path).stdout)["cases"]
+    by_worker = {w["remote_id"]: c["dedup_key"] for c in listed_cases for w in c["workers"]}
+    first, second = by_worker["A"], by_worker["B"]
+    judged = run(
+        "cases",
+        "judge",
+        first,
+        "--verdict",
+        "false_positive",
+        "--reason",
+        "married couple",
+        "--actor",
+        "ana",
+        cwd=tmp_path,
+    )
+    assert judged.returncode == 0, judged.stderr
+    assert "false_positive by ana" in judged.stdout
+    bad = run(
+        "cases",
+        "suppress",
+        "--indicator",
+        "NOPE",
+        "--worker",
+        "payroll/A",
+        "--until",
+        "2999-01-01",
+        "--reason",
+        "x",
+        cwd=tmp_path,
+    )
+    assert bad.returncode == 2
+    assert "unknown indicator" in bad.stderr
+    added = run(
+        "cases", "suppress", "--indicator", "PAY-SHARED-ACCOUNT", "--worker", "payroll/A", "--until", "2999-01-01",
+        "--reason", "joint account, verified", "--actor", "ana", cwd=tmp_path,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = run("cases", "suppressions", cwd=tmp_path)
+    assert "PAY-SHARED-ACCOUNT" in listed.stdout
+    assert "payroll/A" in listed.stdout
+    assert run("screen", "--source", source, cwd=tmp_path).returncode == 0
+    remaining = json.loads(run("cases", "list", "--json", cwd=tmp_path).stdout)["cases"]
+    assert [c["dedup_key"] for c in remaining] == [second]  # A's evidence is suppressed; B's shared account stays
+    assert [e["indicator"] for e in remaining[0]["evidence"]] == ["PAY-SHARED-ACCOUNT"]
