@@ -16,6 +16,7 @@ from hiresentry.app.common import ConfigOption, JsonOption, err, load, out
 from hiresentry.app.connectors_cli import check_command, connectors_app
 from hiresentry.app.console import cases_document, print_case_table
 from hiresentry.app.flows import run_playbooks, run_screen, run_sync
+from hiresentry.app.resolve_cli import resolve_command
 from hiresentry.app.rules_cli import rules_app
 from hiresentry.app.sanctions_cli import sanctions_app
 from hiresentry.core.cases import CaseRepository
@@ -36,6 +37,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(connectors_app, name="connectors")
 app.command("check")(check_command)
 app.add_typer(sanctions_app, name="sanctions")
+app.command("resolve")(resolve_command)
 
 
 @app.command("sync")

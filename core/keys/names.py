@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import Indel, JaroWinkler
+
 # Common English nicknames → given name. Small on purpose: it exists to absorb the usual variants,
 # not to be a name database; unknown names simply compare as themselves.
 NICKNAMES: dict[str, str] = {
@@ -171,3 +173,54 @@ def names_compatible(a: str, b: str) -> bool:
         full_matches += len(token) > 1
     # "J Smith" ~ "John Smith" is fine; "J K" ~ "John Kim" is too weak to call the same.
     return full_matches >= 1
+
+
+def _similarity(a: str, b: str) -> float:
+    # Jaro-Winkler suits one typo in a name; a token made by joining two ("fernandalima") would
+    # let a shared first name dominate it, so joined tokens are compared by edit similarity.
+    if " " in a or " " in b:
+        return float(Indel.normalized_similarity(a.replace(" ", ""), b.replace(" ", "")))
+    return float(JaroWinkler.normalized_similarity(a, b))
+
+
+def _aligned(short: tuple[str, ...], long: tuple[str, ...], min_similarity: float) -> bool:
+    remaining = list(long)
+    full_matches = 0
+    for token in sorted(short, key=len, reverse=True):
+        if len(token) == 1:
+            match = next((c for c in remaining if c.startswith(token)), None)
+        else:
+            scored = [(_similarity(token, c), c) for c in remaining if len(c) > 1]
+            best = max(scored, default=(0.0, ""))
+            match = best[1] if best[0] >= min_similarity else None
+        if match is None:
+            return False
+        remaining.remove(match)
+        full_matches += len(token) > 1
+    return full_matches >= 1
+
+
+def _joined_variants(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The tokens as written, and with each pair of neighbours joined ("ja cob" → "ja cob" as one)."""
+    variants = [tokens]
+    variants += [(*tokens[:i], f"{tokens[i]} {tokens[i + 1]}", *tokens[i + 2 :]) for i in range(len(tokens) - 1)]
+    return variants
+
+
+def names_close(a: str, b: str, min_similarity: float = 0.85) -> bool:
+    """True when two names differ only by typing: what :func:`names_compatible` misses.
+
+    Every token of the shorter name must pair with its own token of the other name at Jaro-Winkler
+    similarity ``min_similarity`` or more (an initial pairs with a token it starts with), with at
+    least one full token; a token split in two ("Ja Cob") may be joined first. A *replaced* token
+    ("Madeline Lowe" vs "Beau Lowe") never passes: that is another claimed identity.
+    """
+    ta, tb = name_tokens(a), name_tokens(b)
+    if not ta or not tb:
+        return False
+    for va in _joined_variants(ta):
+        for vb in _joined_variants(tb):
+            short, long = (va, vb) if len(va) <= len(vb) else (vb, va)
+            if _aligned(short, long, min_similarity):
+                return True
+    return False
