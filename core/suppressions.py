@@ -71,7 +71,7 @@ class SuppressionRepository:
         if not reason.strip():
             raise ValueError("a suppression needs a reason")
         with self.store.engine.begin() as conn:
-            new_id = conn.execute(
+            result = conn.execute(
                 suppressions.insert().values(
                     indicator=indicator,
                     source=source,
@@ -81,14 +81,15 @@ class SuppressionRepository:
                     actor=actor,
                     created_at=now,
                 )
-            ).inserted_primary_key
+            )
+            new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
             self.audit.record(
                 "suppression.added",
-                {"id": new_id[0], "indicator": indicator, "worker": f"{source}/{worker_remote_id}",
+                {"id": new_id, "indicator": indicator, "worker": f"{source}/{worker_remote_id}",
                  "until": until.isoformat(), "reason": reason},
                 actor=actor, conn=conn,
             )  # fmt: skip
-        return int(new_id[0])
+        return new_id
 
     def revoke(self, suppression_id: int, actor: str, now: dt.datetime) -> None:
         """End a suppression early (kept, marked revoked) and audit it."""

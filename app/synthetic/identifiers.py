@@ -181,7 +181,9 @@ class Registry:
         """A fresh national tax/social id in the country's usual format (with check digits)."""
         while True:
             value = self._tax_id(country, dob, family)
-            if self._claim("tax", value):
+            # claimed in the form the core compares (separators dropped): a US SSN and a Canadian
+            # SIN can share nine digits, and would then resolve as one person
+            if self._claim("tax", "".join(ch for ch in value if ch.isalnum()).upper()):
                 return value
 
     def _tax_id(self, country: str, dob: str, family: str) -> str:
