@@ -38,6 +38,17 @@ def phone(value: str, default_region: str | None = None) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_with_type(value: str, default_region: str | None = None) -> tuple[str, int] | None:
+    """E.164 form and ``phonenumbers.PhoneNumberType`` from one parse (parsing dominates ingest time)."""
+    try:
+        parsed = phonenumbers.parse(value, default_region or "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), phonenumbers.number_type(parsed)
+
+
 def iban(value: str) -> str | None:
     """Compact IBAN with a valid checksum (``DE89370400440532013000``)."""
     try:
@@ -120,15 +131,22 @@ _STREET_WORDS = {
 _COUNTRY_WORDS = frozenset({"US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"})
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Upper-case country names and alpha-3 codes (alpha-2 codes are left out: "IL" is a US state
+    far more often than Israel at the end of an address line)."""
+    names = set(_COUNTRY_WORDS)
+    for country in pycountry.countries:
+        names.add(str(country.alpha_3).upper())
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.add(re.sub(r"[^A-Z ]", "", str(value).upper()).strip())
+    return frozenset(names)
+
+
 def _is_country(text: str) -> bool:
-    if text in _COUNTRY_WORDS:
-        return True
-    try:
-        pycountry.countries.lookup(text)
-    except LookupError:
-        return False
-    return len(text) > 3  # "IL" is a state far more often than Israel inside an address line
+    return text in _country_names()
 
 
 def address(value: Address) -> str | None:

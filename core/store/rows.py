@@ -114,7 +114,7 @@ class RowBuilder:
 
     def __init__(self, hasher: LinkKeyHasher, now: dt.datetime | None = None) -> None:
         self.hasher = hasher
-        self.now = now or dt.datetime.now(dt.UTC)
+        self.now = _utc(now) or dt.datetime.now(dt.UTC)
         self._minhash_seed = hasher.hash("tax_id", _MINHASH_SEED_TEXT)
 
     def _base(self, record: Record) -> Row:
@@ -177,15 +177,16 @@ class RowBuilder:
                     "line_type": None,
                 }
         for raw in record.phones:
-            value = normalize.phone(raw, record.claimed_country)
-            if value:
+            parsed = normalize.phone_with_type(raw, record.claimed_country)
+            if parsed:
+                value, number_type = parsed
                 digest = self.hasher.hash("phone", value)
                 keys[("phone", digest)] = owner | {
                     "key_type": "phone",
                     "key_hash": digest,
                     "masked": mask.phone(value),
                     "domain": None,
-                    "line_type": line_type(value),
+                    "line_type": _LINE_TYPES.get(number_type),
                 }
         return row, list(keys.values())
 

@@ -28,6 +28,7 @@ from hiresentry.core.errors import KeyMismatchError, StoreError
 from hiresentry.core.keys import LinkKeyHasher
 from hiresentry.core.model import Record
 from hiresentry.core.store import schema
+from hiresentry.core.store.bulk import sqlite_write
 from hiresentry.core.store.rows import BatchRows, Row, RowBuilder, build_rows
 
 log = logging.getLogger(__name__)
@@ -175,6 +176,9 @@ class Store:
     def _upsert(self, conn: Connection, table: Table, rows: list[Row]) -> None:
         if not rows:
             return
+        if conn.dialect.name == "sqlite":
+            sqlite_write(conn, table, rows, conflict=("source", "remote_id"))
+            return
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(table)
         updated = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in ("id", "source", "remote_id")}
@@ -195,7 +199,10 @@ class Store:
                 conn.execute(delete(table).where(and_(table.c.source == source, table.c.worker_remote_id.in_(chunk))))
         new_keys = [k for k in rows.worker_keys if (k["source"], k["worker_remote_id"]) in keep]
         for chunk in _chunks(new_keys, 5000):
-            conn.execute(table.insert(), list(chunk))
+            if conn.dialect.name == "sqlite":
+                sqlite_write(conn, table, list(chunk))
+            else:
+                conn.execute(table.insert(), list(chunk))
 
     # -- cursors ------------------------------------------------------------------------------
 
