@@ -43,3 +43,28 @@ class GateState:
     held: bool
     dedup_key: str | None
     expires_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class SuspendResult:
+    """What an account suspension did at the identity provider."""
+
+    vendor_ref: str
+    description: str
+
+
+@runtime_checkable
+class AccountSuspendCapability(Protocol):
+    """An identity provider that can suspend (and restore) a worker's account.
+
+    Suspending cuts a possibly hostile insider off company systems at once, so playbooks only call
+    it behind an explicit opt-in; implementations must be idempotent for the same ``dedup_key``.
+    """
+
+    def suspend(self, worker: RecordRef, dedup_key: str, reason: str) -> SuspendResult:
+        """Suspend the account behind ``worker``."""
+        ...
+
+    def unsuspend(self, worker: RecordRef, vendor_ref: str) -> None:
+        """Undo a suspension made by :meth:`suspend`."""
+        ...
