@@ -113,7 +113,8 @@ def build_network(pop: Population, params: Mapping[str, Any] | None = None) -> N
     sizes = edges.group_by("link_type", "key").agg(pl.col("pid").n_unique().alias("people"))
     shared = sizes.filter((pl.col("people") >= 2) & (pl.col("people") <= int(settings["max_people"])))
     linked = edges.join(shared, on=["link_type", "key"])
-    n = pop.workers.height  # pids are component labels of worker rows, so always < the number of rows
+    # pids are component labels of worker rows; a sub-population keeps the global labels
+    n = int(pop.workers.select(pl.col("pid").max().fill_null(-1)).item()) + 1
     roots = linked.group_by("link_type", "key").agg(pl.col("pid").min().alias("root"))
     star = linked.join(roots, on=["link_type", "key"]).filter(pl.col("pid") != pl.col("root"))
     if n == 0 or star.is_empty():
@@ -124,18 +125,16 @@ def build_network(pop: Population, params: Mapping[str, Any] | None = None) -> N
     _, labels = connected_components(graph, directed=False)
     in_graph = np.unique(np.concatenate([a, b]))
     members = pl.DataFrame({"pid": in_graph.astype(np.int64), "component": labels[in_graph].astype(np.int64)})
-    names = pop.workers.group_by("pid").agg(
-        pl.col("ref").unique().sort().alias("refs"), pl.col("legal_name").unique().sort().alias("names")
-    )
+    holders = pop.workers.select("pid", "ref", member=pl.format("{} ({})", "ref", "legal_name"))
     links = (
         linked.join(members, on="pid")
-        .join(names, on="pid")
+        .join(holders, on="pid")
         .group_by("component", "link_type", "key")
         .agg(
-            pl.col("masked").first(),
+            pl.col("masked").min(),  # min, not first: the same key may be masked from differently written sources
             pl.col("pid").n_unique().alias("people"),
-            pl.col("refs").list.explode(keep_nulls=False, empty_as_null=False).unique().sort().alias("records"),
-            pl.col("names").list.explode(keep_nulls=False, empty_as_null=False).unique().sort().alias("names"),
+            pl.col("ref").unique().sort().alias("records"),
+            pl.col("member").unique().sort().alias("names"),
         )
         .with_columns(pl.col("link_type").replace_strict(weights, default=0.0, return_dtype=pl.Float64).alias("weight"))
     )
@@ -167,7 +166,7 @@ def _empty_links() -> pl.DataFrame:
             "masked": pl.Utf8(),
             "people": pl.UInt32(),
             "records": pl.List(pl.Utf8()),
-            "names": pl.List(pl.Utf8()),
+            "names": pl.List(pl.Utf8()),  # "ref (legal name)" of every record of every holder
             "weight": pl.Float64(),
             "counted": pl.Boolean(),
         }

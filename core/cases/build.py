@@ -35,10 +35,15 @@ class CaseDraft:
         """The smallest member ref: a deterministic seed for a new dedup key."""
         return min(str(m) for m in self.members)
 
-    def new_dedup_key(self) -> str:
-        """Dedup key for a case seen for the first time: stable for the same anchor record."""
+    def new_dedup_key(self, attempt: int = 1) -> str:
+        """Dedup key for a case seen for the first time: stable for the same anchor record.
+
+        ``attempt`` > 1 gives the alternatives used when the natural key is already taken (a
+        person split in two: the part that inherited the old case may hold this part's key).
+        """
         prefix = "hs-" if self.kind == "person" else "hn-"
-        return prefix + hashlib.sha256(f"{self.kind}:{self.anchor}".encode()).hexdigest()[:12]
+        seed = f"{self.kind}:{self.anchor}" + (f"#{attempt}" if attempt > 1 else "")
+        return prefix + hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
 def evidence_fingerprint(item: EvidenceView) -> str:

@@ -125,7 +125,7 @@ def _link_evidence(links: pl.DataFrame) -> list[EvidenceView]:
     items = []
     for link in links.iter_rows(named=True):
         indicator, title = LINK_INDICATORS.get(link["link_type"], ("NET-LINK", "Shared identifier"))
-        members = ", ".join(f"{r} ({n})" for r, n in zip(link["records"], link["names"], strict=False))
+        members = ", ".join(link["names"])
         items.append(
             EvidenceView(
                 indicator=indicator,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -85,13 +85,24 @@ class CaseRepository:
                 found.setdefault((source, remote_id), set()).add(key)
         return found
 
-    def save(self, drafts: Sequence[CaseDraft], now: dt.datetime, full_run: bool = True) -> list[CaseChange]:
-        """Store this run's drafts; with ``full_run``, open cases without a draft are cleared."""
+    def save(
+        self,
+        drafts: Sequence[CaseDraft],
+        now: dt.datetime,
+        full_run: bool = True,
+        scope: Collection[tuple[str, str]] | None = None,
+    ) -> list[CaseChange]:
+        """Store this run's drafts and clear open cases this run found nothing for.
+
+        ``full_run`` clears every open case without a draft; an incremental run passes ``scope``
+        (the worker refs it evaluated) and clears only the open cases with a member in it.
+        """
         changes: list[CaseChange] = []
         with self.store.engine.begin() as conn:
             stored = {row.dedup_key: row for row in conn.execute(select(cases))}
             refs = sorted({(m.source, m.remote_id) for d in drafts for m in d.members})
             existing = self._existing(conn, refs)
+            existing_in_scope = self._existing(conn, sorted(scope)) if scope else {}
             assigned: set[str] = set()
             network_of: dict[tuple[str, str], str] = {}
             person_keys: dict[str, CaseDraft] = {}
@@ -108,7 +119,11 @@ class CaseRepository:
                             .values(status="merged", merged_into=key, updated_at=now)
                         )
                 else:
+                    attempt = 1
                     key = draft.new_dedup_key()
+                    while key in assigned or key in stored:  # taken by another case: never share a key
+                        attempt += 1
+                        key = draft.new_dedup_key(attempt)
                 assigned.add(key)
                 change = self._write(conn, key, draft, stored.get(key), now)
                 if change:
@@ -124,10 +139,16 @@ class CaseRepository:
                 conn.execute(
                     update(cases).where(cases.c.dedup_key == key).values(network_key=min(links) if links else None)
                 )
-            if full_run:
-                for key, row in stored.items():
-                    if key not in assigned and row.status == "open" and row.level != Level.INFO.value:
-                        changes.append(self._clear(conn, key, row, now))
+            stale = [
+                key
+                for key, row in stored.items()
+                if key not in assigned and row.status == "open" and row.level != Level.INFO.value
+            ]
+            if not full_run:
+                in_scope = {k for ref in (scope or ()) for k in existing_in_scope.get(ref, ())} if scope else set()
+                stale = [key for key in stale if key in in_scope]
+            for key in stale:
+                changes.append(self._clear(conn, key, stored[key], now))
         return changes
 
     @staticmethod

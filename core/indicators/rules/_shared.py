@@ -60,7 +60,7 @@ def shared_key_hits(
     groups = joined.group_by("key").agg(
         pl.col("pid").n_unique().alias("people"),
         pl.col("pid").unique().alias("pids"),
-        pl.col("masked").first(),
+        pl.col("masked").min(),  # min, not first: deterministic whatever the row order
         pl.format("{} ({})", "worker_ref", "legal_name").unique().sort().alias("members"),
         pl.col("worker_ref").unique().sort().alias("records"),
         pl.col("agency").n_unique().alias("agencies"),

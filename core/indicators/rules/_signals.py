@@ -55,7 +55,7 @@ def signal_hits(rows: pl.DataFrame, noun: str, min_signals: int = 1) -> pl.DataF
         .agg(
             pl.len().alias("n"),
             pl.col("signal").unique(maintain_order=True).alias("names"),
-            pl.col("detail").drop_nulls().first().alias("detail"),
+            pl.col("detail").drop_nulls().min().alias("detail"),
             gathered("worker_ref", "ref").alias("records"),
         )
     )

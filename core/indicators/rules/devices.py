@@ -25,7 +25,7 @@ def ship_not_home(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
         .group_by("pid")
         .agg(
             pl.col("home_addr_key").unique().alias("home_keys"),
-            pl.col("home_addr_masked").first().alias("home"),
+            pl.col("home_addr_masked").min().alias("home"),
         )
     )
     worker_ships = pop.workers.drop_nulls("ship_addr_key").select(
@@ -42,7 +42,7 @@ def ship_not_home(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     )
     return ships.group_by("pid").agg(
         pl.format("equipment ship-to address {} is not the home address {}", "ship", "home")
-        .first()
+        .min()  # the smallest explanation: deterministic whatever the row order
         .alias("explanation"),
         gathered("worker_ref", "ref").alias("records"),
         gathered("ship", "home").alias("keys"),

@@ -92,7 +92,7 @@ def _ship_not_home(pop: Population) -> pl.DataFrame:
 
 def _off_hours(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     """People whose sign-ins mostly fall outside working hours in their claimed time zone."""
-    zones = pop.workers.drop_nulls("claimed_timezone").group_by("pid").agg(pl.col("claimed_timezone").first())
+    zones = pop.workers.drop_nulls("claimed_timezone").group_by("pid").agg(pl.col("claimed_timezone").min())
     events = (
         pop.access_events.select("wid", "time").join(pop.workers.select("wid", "pid"), on="wid").join(zones, on="pid")
     )
@@ -135,7 +135,7 @@ def laptop_farm(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     places = _places(pop, params)
     shared = (
         places.group_by("place")
-        .agg(pl.col("pid").unique().alias("pids"), pl.col("label").first())
+        .agg(pl.col("pid").unique().alias("pids"), pl.col("label").min())
         .filter(pl.col("pids").list.len() >= int(params["min_people"]))
         .explode("pids")
         .rename({"pids": "pid"})
@@ -155,7 +155,7 @@ def laptop_farm(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
         .group_by("place")
         .agg(
             pl.col("pid").unique().alias("pids"),
-            pl.col("label").first(),
+            pl.col("label").min(),
             pl.col("worker_ref").unique().sort().alias("members"),
             *[pl.col(n).drop_nulls().first().alias(n) for n in names],
         )
@@ -163,7 +163,8 @@ def laptop_farm(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     per_place = per_place.with_columns(
         pl.concat_list(names).list.drop_nulls().alias("traces"), pl.col("pids").list.len().alias("people")
     ).filter(pl.col("traces").list.len() >= int(params["min_supporting"]))
-    hits = per_place.explode("pids").rename({"pids": "pid"})
+    # a person behind several places: explain with the first place in a fixed order (not row order)
+    hits = per_place.explode("pids").rename({"pids": "pid"}).sort("label", "place")
     return hits.group_by("pid").agg(
         pl.format(
             "laptop-farm signature: {} serves {} identities; traces: {}",
@@ -171,7 +172,7 @@ def laptop_farm(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
             "people",
             pl.col("traces").list.join(", "),
         )
-        .first()
+        .min()  # the smallest explanation: deterministic whatever the row order
         .alias("explanation"),
         gathered("members").alias("records"),
         pl.col("label").unique().sort().alias("keys"),

@@ -101,7 +101,7 @@ def crypto_payout(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     )
     return wallets.group_by("pid").agg(
         pl.format("payout to crypto wallet {} although no engagement is paid in crypto", "account_masked")
-        .first()
+        .min()  # the smallest explanation: deterministic whatever the row order
         .alias("explanation"),
         gathered("worker_ref", "ref").alias("records"),
         pl.col("account_masked").drop_nulls().unique().sort().alias("keys"),

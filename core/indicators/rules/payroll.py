@@ -47,7 +47,7 @@ def intermediary(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     )
     return flagged.group_by("pid").agg(
         pl.format('paid through business "{}" ({}), {}', "holder_name", "account_masked", reasons)
-        .first()
+        .min()  # the smallest explanation: deterministic whatever the row order
         .alias("explanation"),
         gathered("worker_ref", "ref").alias("records"),
         pl.col("account_masked").drop_nulls().unique().sort().alias("keys"),
@@ -152,7 +152,7 @@ def below_market(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
             "median",
             "peers",
         )
-        .first()
+        .min()  # the smallest explanation: deterministic whatever the row order
         .alias("explanation"),
         gathered("worker_ref", "ref").alias("records"),
         pl.lit([], dtype=pl.List(pl.Utf8)).first().alias("keys"),

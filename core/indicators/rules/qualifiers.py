@@ -40,14 +40,14 @@ def _all_covered(rows: pl.DataFrame, item: str, noun: pl.Expr, detail: pl.Expr) 
     """
     per_item = rows.group_by("pid", item).agg(
         pl.col("covered").any(),
-        noun.first().alias("noun"),
-        detail.first().alias("detail"),
+        noun.min().alias("noun"),
+        detail.min().alias("detail"),
         pl.col("records").explode(keep_nulls=False, empty_as_null=False),
     )
     grouped = per_item.group_by("pid").agg(
         pl.len().alias("n"),
         pl.col("covered").all(),
-        pl.col("noun").first(),
+        pl.col("noun").min(),
         pl.col("detail").drop_nulls().unique().sort().alias("details"),
         pl.col("records").explode(keep_nulls=False, empty_as_null=False).unique().sort(),
     )
@@ -141,7 +141,7 @@ def agency_submission(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
         pop.workers.drop_nulls("agency")
         .select("pid", key=organisation_key("agency"), agency="agency")
         .group_by("pid")
-        .agg(pl.col("key").unique().alias("agencies"), pl.col("agency").first())
+        .agg(pl.col("key").unique().alias("agencies"), pl.col("agency").min())
     )
     if agencies.is_empty():
         return empty_hits()

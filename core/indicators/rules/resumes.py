@@ -21,17 +21,10 @@ from hiresentry.core.store.rows import MINHASH_SIZE
 BAND_ROWS = 4
 
 
-@indicator("NET-RESUME-CLONE")
-def resume_clone(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
-    """The résumé is a near-duplicate of a résumé under another identity."""
-    signed = (
-        pop.workers.filter(pl.col("resume_minhash").list.len() == MINHASH_SIZE)
-        .select("wid", sig="resume_minhash")
-        .join(owners(pop), on="wid")
-    )
-    bands = signed.select(
+def resume_bands(signed: pl.DataFrame) -> pl.DataFrame:
+    """(wid, band) LSH band keys of MinHash signatures (``sig`` column): who can be a near-duplicate."""
+    return signed.select(
         "wid",
-        "pid",
         pl.concat_list(
             [
                 pl.format("{}:{}", pl.lit(b), pl.col("sig").list.slice(b * BAND_ROWS, BAND_ROWS).list.join(""))
@@ -39,6 +32,18 @@ def resume_clone(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
             ]
         ).alias("band"),
     ).explode("band")
+
+
+def signed_resumes(pop: Population) -> pl.DataFrame:
+    """Workers with a full MinHash signature, as (wid, sig)."""
+    return pop.workers.filter(pl.col("resume_minhash").list.len() == MINHASH_SIZE).select("wid", sig="resume_minhash")
+
+
+@indicator("NET-RESUME-CLONE")
+def resume_clone(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
+    """The résumé is a near-duplicate of a résumé under another identity."""
+    signed = signed_resumes(pop).join(owners(pop), on="wid")
+    bands = resume_bands(signed).join(signed.select("wid", "pid"), on="wid")
     candidates = (
         bands.join(bands, on="band", suffix="_b")
         .filter(pl.col("pid") != pl.col("pid_b"))

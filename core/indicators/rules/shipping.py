@@ -97,7 +97,7 @@ def serial_mismatch(pop: Population, params: dict[str, Any]) -> pl.DataFrame:
     )
     grouped = reported.group_by("pid").agg(
         pl.col("serial_masked").unique().sort().alias("seen"),
-        pl.col("shipped_masked").first(),
+        pl.col("shipped_masked").first(),  # one list per person (joined per pid)
         gathered("worker_ref", "ref").alias("records"),
     )
     return grouped.select(
