@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from hiresentry.app.sanctions_cli import sanctions_app
 from hiresentry.core.sanctions import bundled_path, read_extract
+from tests.shared import shared_dir
 
 runner = CliRunner(env={"COLUMNS": "200"})
-OFAC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ofac"
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -74,12 +73,12 @@ def test_check_refuses_bad_input() -> None:
     assert code == 1 and "cannot read the sdn.csv file" in output
 
 
-@pytest.mark.skipif(not (OFAC / "sdn_2024-05-03" / "sdn.csv").is_file(), reason="OFAC snapshot not here")
 def test_extract_reproduces_the_bundled_list_and_report_counts(tmp_path: Path) -> None:
     out = tmp_path / "sdn.json"
+    ofac = shared_dir() / "data" / "ofac"
     code, output = run(
-        "extract", "--sdn", str(OFAC / "sdn_2024-05-03" / "sdn.csv"), "--aux", str(OFAC / "aux_2024-01-08"),
-        "--aux", str(OFAC / "aux_2025-12-24"), "--out", str(out), "--source", "test",
+        "extract", "--sdn", str(ofac / "sdn_2024-05-03" / "sdn.csv"), "--aux", str(ofac / "aux_2024-01-08"),
+        "--aux", str(ofac / "aux_2025-12-24"), "--out", str(out), "--source", "test",
     )  # fmt: skip
     assert code == 0, output
     assert read_extract(out).entries == read_extract(bundled_path()).entries

@@ -28,7 +28,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,11 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.shared import shared_dir
+
 HERE = Path(__file__).resolve().parent
 PRISM_BIN = HERE / "node_modules" / ".bin" / "prism"
 READY_MARK = "Prism is listening"
-DEFAULT_SPECS = Path("/work/shared/specs")
 
 
 def specs_dir() -> Path:
@@ -53,17 +54,7 @@ def specs_dir() -> Path:
         if not path.is_dir():
             pytest.fail(f"HIRESENTRY_SPECS_DIR={env} is not a directory", pytrace=False)
         return path
-    for parent in HERE.parents:
-        candidate = parent / "shared" / "specs"
-        if candidate.is_dir():
-            return candidate
-    if DEFAULT_SPECS.is_dir():
-        return DEFAULT_SPECS
-    pytest.fail(
-        "vendor specs not found: set HIRESENTRY_SPECS_DIR to the folder holding <vendor>/<spec> files "
-        f"(looked for shared/specs above {HERE} and at {DEFAULT_SPECS})",
-        pytrace=False,
-    )
+    return shared_dir() / "specs"
 
 
 _BaseLoader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
@@ -90,15 +81,24 @@ def _binary_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
 _SpecLoader.add_constructor("tag:yaml.org,2002:binary", _binary_as_text)
 
 
-def spec_as_json(source: Path, out_dir: Path) -> Path:
-    """A JSON copy of ``source`` in ``out_dir`` that Prism can load (JSON specs are copied as-is)."""
+SpecFix = Callable[[Any], None]
+"""Edits a loaded spec document in place (a vendor test's named fix, applied to the temporary copy only)."""
+
+
+def spec_as_json(source: Path, out_dir: Path, fix: SpecFix | None = None) -> Path:
+    """A JSON copy of ``source`` in ``out_dir`` that Prism can load, after ``fix`` if one is given.
+
+    JSON specs without a fix are copied as-is.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / (source.stem + ".json")
-    if source.suffix == ".json":
+    if source.suffix == ".json" and fix is None:
         target.write_bytes(source.read_bytes())
         return target
     with source.open("rb") as fh:
-        document: Any = yaml.load(fh, Loader=_SpecLoader)
+        document: Any = json.load(fh) if source.suffix == ".json" else yaml.load(fh, Loader=_SpecLoader)
+    if fix is not None:
+        fix(document)
     target.write_text(json.dumps(document), encoding="utf-8")
     return target
 
@@ -179,15 +179,19 @@ class PrismPool:
     work_dir: Path
     servers: dict[str, PrismServer] = field(default_factory=dict)
 
-    def start(self, relative_spec: str) -> PrismServer:
-        """The running mock of ``<specs dir>/<relative_spec>``, starting it if needed."""
+    def start(self, relative_spec: str, fix: SpecFix | None = None) -> PrismServer:
+        """The running mock of ``<specs dir>/<relative_spec>``, starting it if needed.
+
+        ``fix`` edits the temporary copy before Prism loads it (the first start of a spec decides);
+        the shared spec is never changed.
+        """
         server = self.servers.get(relative_spec)
         if server is not None and server.process.poll() is None:
             return server
         source = specs_dir() / relative_spec
         if not source.is_file():
             pytest.fail(f"spec {relative_spec} not found in {specs_dir()}", pytrace=False)
-        spec_json = spec_as_json(source, self.work_dir / Path(relative_spec).parent)
+        spec_json = spec_as_json(source, self.work_dir / Path(relative_spec).parent, fix)
         server = self.servers[relative_spec] = start_prism(spec_json, self.work_dir)
         return server
 

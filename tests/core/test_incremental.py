@@ -86,7 +86,9 @@ def records(draw: Any, prefix: str, existing: int = 0) -> list[Record]:
             )  # fmt: skip
         if draw(st.booleans()):
             rate = draw(pick([None, "20", "80", "85", "90"]))
-            out.append(Engagement(source=source, remote_id=f"EN-{wid}", worker_remote_id=wid, currency="USD", rate=rate))
+            out.append(
+                Engagement(source=source, remote_id=f"EN-{wid}", worker_remote_id=wid, currency="USD", rate=rate)
+            )
         for n in range(draw(st.integers(0, 2))):
             out.append(
                 AccessEvent(source=source, remote_id=f"S-{wid}-{n}", worker_remote_id=wid,

@@ -15,11 +15,14 @@ import pytest
 from hiresentry.app.synthetic.names import FAMILY, GIVEN
 from hiresentry.core.sanctions import SdnList, list_index, load_list, load_sdn
 from hiresentry.core.sanctions.index import ListIndex
+from tests.shared import shared_dir
 
-ROOT = Path(__file__).resolve().parents[3]
-OFAC = Path(os.environ.get("HIRESENTRY_OFAC_DIR", ROOT.parent / "shared" / "data" / "ofac"))
-SDN_CSV = OFAC / "sdn_2024-05-03" / "sdn.csv"
-AUX = [OFAC / "aux_2024-01-08", OFAC / "aux_2025-12-24"]
+
+def ofac_dir() -> Path:
+    """The real OFAC snapshot (``HIRESENTRY_OFAC_DIR``, else ``<shared>/data/ofac``)."""
+    env = os.environ.get("HIRESENTRY_OFAC_DIR")
+    return Path(env) if env else shared_dir() / "data" / "ofac"
+
 
 # Very common Korean given names (2000s-2020s birth-name rankings) in Revised Romanisation, and the
 # Western spellings people use for them; with FAMILY["korean"] (Kim, Lee, Park, Choi, Jung…) they
@@ -60,9 +63,11 @@ def common_names(korean_extra: bool = False) -> list[str]:
 @pytest.fixture(scope="session")
 def real_sdn() -> SdnList:
     """The real snapshot, joined and DPRK-filtered (skipped when the files are not here)."""
-    if not SDN_CSV.is_file():
-        pytest.skip(f"the OFAC snapshot is not at {OFAC} (set HIRESENTRY_OFAC_DIR)")
-    return load_sdn(SDN_CSV, AUX)
+    ofac = ofac_dir()
+    sdn_csv = ofac / "sdn_2024-05-03" / "sdn.csv"
+    if not sdn_csv.is_file():
+        pytest.fail(f"the OFAC snapshot is not at {ofac} (set HIRESENTRY_OFAC_DIR)", pytrace=False)
+    return load_sdn(sdn_csv, [ofac / "aux_2024-01-08", ofac / "aux_2025-12-24"])
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,7 @@ import pytest
 from hiresentry.core.errors import InputError
 from hiresentry.core.sanctions import front_list, list_index, load_front, load_list, read_extract
 from hiresentry.core.sanctions.front import default_path
-
-from .conftest import ROOT
-
-INDICATORS_MD = ROOT.parent / "shared" / "reference" / "indicators.md"
+from tests.shared import shared_dir
 
 
 def test_front_entities_are_cited_and_analyst_findings_marked() -> None:
@@ -30,9 +27,7 @@ def test_front_entities_are_cited_and_analyst_findings_marked() -> None:
 
 
 def test_every_cite_key_resolves_in_the_reference() -> None:
-    if not INDICATORS_MD.is_file():
-        pytest.skip("the indicator reference is not here")
-    text = INDICATORS_MD.read_text(encoding="utf-8")
+    text = (shared_dir() / "reference" / "indicators.md").read_text(encoding="utf-8")
     sources = text[text.index("## 6. Sources") :]
     defined = set(re.findall(r"\*\*\[([A-Za-z0-9-]+)\]\*\*", sources))
     used = {c for e in load_front().entries for c in e.cites}
