@@ -177,6 +177,20 @@ def xsrc_mismatch(s: Planting) -> Group:
     return Group(pattern="ID-XSRC-MISMATCH", note=note, records=[_hr(p), _payroll(p)])
 
 
+def laptop_farm(s: Planting) -> Group:
+    """Three identities' laptops shipped to one address, online behind one router, one with Splashtop."""
+    people = [s.person("US") for _ in range(3)]
+    farm = s.reg.address("US", exclude_region=people[0].home["region"])
+    for p in people:
+        p.ship_to = dict(farm)
+        p.asn, p.net = people[0].asn, people[0].net
+    people[0].rmm = ["Splashtop Streamer"]
+    note = f"3 laptops shipped to {farm['city']}, {farm['region']}; one router; Splashtop on one"
+    devices = [RecordRef(source="hr", remote_id=pop.hr_device_id(p.idx)) for p in people]
+    refs = [*(_hr(p) for p in people), *devices, *(_idp(p) for p in people)]
+    return Group(pattern="NET-LAPTOP-FARM", note=note, records=refs)
+
+
 # --- benign look-alikes --------------------------------------------------------------------------
 
 
@@ -288,6 +302,18 @@ def approved_rmm(s: Planting) -> Group:
     return Group(pattern="DEV-RMM", note="approved ScreenConnect only", records=[_idp(p), device])
 
 
+def household(s: Planting) -> Group:
+    """A declared couple: one home, one router (households share an address and an IP)."""
+    a = s.person("US")
+    given = pop.draw_name(s.reg.rng, "US")[0]
+    b = s.person("US", (given, a.family))
+    b.home, b.asn, b.net = dict(a.home), a.asn, a.net
+    a.signals.append({"signal": "household_declared", "related_worker_remote_id": pop.hr_worker_id(b.idx)})
+    note = f"{a.name!r} and {b.name!r} declared one household at one address"
+    refs = [_hr(a), _hr(b), _payroll(a), _payroll(b), _idp(a), _idp(b)]
+    return Group(pattern="NET-LAPTOP-FARM", note=note, records=refs)
+
+
 def relocation(s: Planting) -> Group:
     """Same tax id and DOB, nickname in payroll, payroll already shows the announced move to Canada."""
     given, family, nickname = _pick((("William", "Smith", "Bill"), ("Robert", "Jones", "Bob")), s.variant)
@@ -299,10 +325,11 @@ def relocation(s: Planting) -> Group:
 
 PLANTED: tuple[Planter, ...] = (
     shared_account, name_mismatch, crypto, shared_phone, shared_email, ship_not_home, vpn_proxy, rmm,
-    xsrc_mismatch,
+    xsrc_mismatch, laptop_farm,
 )  # fmt: skip
 BENIGN: tuple[Planter, ...] = (
     pooled_account, holder_initials, holder_joint, holder_transliteration, crypto_native,
     same_person_phone, agency_mailbox, reformatted_ship_to, corporate_vpn, approved_rmm, relocation,
+    household,
 )  # fmt: skip
-SLOTS_PER_ROUND = 13 + 16  # participants of one round of PLANTED (13) plus one of BENIGN (16)
+SLOTS_PER_ROUND = 16 + 18  # participants of one round of PLANTED (16) plus one of BENIGN (18)

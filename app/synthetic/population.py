@@ -136,6 +136,7 @@ class Person:
     vpn_egress: tuple[int, str] | None = None
     events: int = 3
     rmm: list[str] = field(default_factory=list)
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -241,6 +242,11 @@ def _emit_hr(p: Person, w: ExportWriter, rng: random.Random) -> None:
         "remote_id": hr_device_id(p.idx), "worker_remote_id": wid, "shipped_serial": p.serial,
         "shipped_to_address": ship_to,
     })  # fmt: skip
+    for number, extra in enumerate(p.signals):  # planted declarations, e.g. a household
+        w.add("hr", "hiring_signals", {
+            "remote_id": f"HSX-{100001 + p.idx}-{number + 1}", "worker_remote_id": wid,
+            "observed_at": f"{p.start}T10:00:00Z", **extra,
+        })  # fmt: skip
     if rng.random() < SIGNAL_SHARE:
         signal, detail = rng.choice(_SIGNALS)
         w.add("hr", "hiring_signals", {

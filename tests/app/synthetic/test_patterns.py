@@ -17,7 +17,7 @@ from .conftest import CONTRACTORS, Population
 
 PATTERNS = (
     "PAY-SHARED-ACCOUNT", "PAY-NAME-MISMATCH", "PAY-CRYPTO", "NET-SHARED-PHONE", "NET-SHARED-EMAIL",
-    "SHIP-ADDR-NOT-HOME", "NET-VPN-PROXY", "DEV-RMM", "ID-XSRC-MISMATCH",
+    "SHIP-ADDR-NOT-HOME", "NET-VPN-PROXY", "DEV-RMM", "ID-XSRC-MISMATCH", "NET-LAPTOP-FARM",
 )  # fmt: skip
 
 
@@ -72,7 +72,7 @@ def test_participants_are_distinct_contractors(population: Population) -> None:
         if r.source == "payroll" and r.remote_id.startswith("PR-")
     }
     assert len(workers) == len(set(workers))
-    assert SLOTS_PER_ROUND == 29 and len(PLANTED) == 9 and len(BENIGN) == 11
+    assert SLOTS_PER_ROUND == 34 and len(PLANTED) == 10 and len(BENIGN) == 12
     assert len(payroll) <= SLOTS_PER_ROUND * rounds_for(CONTRACTORS)
 
 
