@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, Table, select
+from sqlalchemy import JSON, Boolean, Column, Connection, Date, DateTime, Float, Integer, Table, select
 
 from hiresentry.core.keys import LinkKeyHasher
 from hiresentry.core.model import Record
@@ -57,6 +57,80 @@ def _frame(table: Table, rows: Sequence[tuple[Any, ...]]) -> pl.DataFrame:
 def _frame_from_dicts(table: Table, rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
     names = list(frame_schema(table))
     return _frame(table, [tuple(row.get(n) for n in names) for row in rows])
+
+
+def _columnar_uri(store: Store) -> str | None:
+    """A connectorx URI for PostgreSQL stores, else None.
+
+    Not for SQLite: connectorx reads the database file without its write-ahead log, so it would
+    miss committed records (and could read a file mid-checkpoint). SQLite goes through the driver.
+    """
+    url = store.engine.url
+    if url.get_backend_name() == "postgresql":
+        return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return None
+
+
+def _read_sqlite(conn: Connection, table: Table) -> pl.DataFrame:
+    """One SQLite table through the driver, converted column-wise in Polars.
+
+    SQLAlchemy's per-value result processing (text → datetime, JSON text → list) costs more than
+    the read itself; the driver's plain values go into Polars as text and are converted vectorised.
+    """
+    target = frame_schema(table)
+    raw_schema: dict[str, pl.DataType] = {}
+    for name, dtype in target.items():
+        if isinstance(dtype, pl.Int64 | pl.Boolean):
+            raw_schema[name] = pl.Int64()
+        elif isinstance(dtype, pl.Float64):
+            raw_schema[name] = pl.Float64()
+        else:
+            raw_schema[name] = pl.Utf8()
+    cursor = conn.exec_driver_sql(f"SELECT {', '.join(target)} FROM {table.name}")  # noqa: S608  (our schema)
+    frame = pl.DataFrame(cursor.fetchall(), schema=raw_schema, orient="row")
+    conversions = []
+    for name, dtype in target.items():
+        column = pl.col(name)
+        if isinstance(dtype, pl.Boolean):
+            conversions.append(column.cast(pl.Boolean))
+        elif isinstance(dtype, pl.Datetime):
+            conversions.append(column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC"))
+        elif isinstance(dtype, pl.Date):
+            conversions.append(column.str.to_date("%Y-%m-%d"))
+        elif isinstance(dtype, pl.List):
+            conversions.append(column.str.json_decode(dtype))
+    return frame.with_columns(conversions) if conversions else frame
+
+
+def _read_columnar(uri: str, table: Table) -> pl.DataFrame | None:
+    """One table straight into Arrow/Polars: no Python object per value (3-4x faster at 100k).
+
+    connectorx types SQLite columns from their declared types, except JSON, which it must infer
+    from values (and cannot from a leading NULL): JSON is selected as text with '' for NULL and
+    decoded here. Datetimes come back naive (stored UTC). Any failure falls back to row reads.
+    """
+    target = frame_schema(table)
+    selected = [
+        f"COALESCE(CAST({name} AS TEXT), '') AS {name}" if isinstance(dtype, pl.List) else name
+        for name, dtype in target.items()
+    ]
+    query = f"SELECT {', '.join(selected)} FROM {table.name}"  # noqa: S608  (names from our own schema)
+    try:
+        raw = pl.read_database_uri(query, uri, engine="connectorx")
+    except Exception:
+        return None
+    conversions = []
+    for name, dtype in target.items():
+        column = pl.col(name)
+        if isinstance(dtype, pl.List):
+            conversions.append(pl.when(column == "").then(None).otherwise(column).str.json_decode(dtype).alias(name))
+        elif isinstance(dtype, pl.Datetime) and raw.schema[name] == pl.String:
+            conversions.append(column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC"))
+        elif isinstance(dtype, pl.Datetime):
+            conversions.append(column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
+        else:
+            conversions.append(column.cast(dtype))
+    return raw.with_columns(conversions).select(list(target))
 
 
 @dataclass(frozen=True)
@@ -123,13 +197,23 @@ class Population:
 
     @classmethod
     def from_store(cls, store: Store) -> Population:
-        """Frames of every record in the store, read in bulk."""
+        """Frames of every record in the store, read in bulk (columnar through connectorx when it can)."""
         frames: dict[str, pl.DataFrame] = {}
+        uri = _columnar_uri(store)
         with store.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql("BEGIN")  # one read transaction: all tables from one snapshot
             for name, table in FRAME_TABLES.items():
-                columns = [table.c[n] for n in frame_schema(table)]
-                result = conn.execute(select(*columns))
-                frames[name] = _frame(table, [tuple(row) for row in result])
+                frame = _read_columnar(uri, table) if uri else None
+                if frame is None and sqlite:
+                    frame = _read_sqlite(conn, table)
+                if frame is None:
+                    columns = [table.c[n] for n in frame_schema(table)]
+                    frame = _frame(table, [tuple(row) for row in conn.execute(select(*columns))])
+                frames[name] = frame
+            if sqlite:
+                conn.exec_driver_sql("COMMIT")
         return cls.from_frames(frames, store.hasher)
 
     def with_persons(self, assignment: pl.DataFrame) -> Population:

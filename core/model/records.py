@@ -45,6 +45,8 @@ def country_code(value: str | None) -> str | None:
     if value is None or not str(value).strip():
         return None
     text = str(value).strip()
+    if text.upper() in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[text.upper()]
     if len(text) == 2 and text.isalpha():
         found = pycountry.countries.get(alpha_2=text.upper())
     else:
@@ -55,6 +57,18 @@ def country_code(value: str | None) -> str | None:
     if found is None:
         raise ValueError(f"unknown country {text!r}")
     return str(found.alpha_2)
+
+
+COUNTRY_ALIASES: dict[str, str] = {
+    "UK": "GB", "GREAT BRITAIN": "GB", "ENGLAND": "GB", "SCOTLAND": "GB", "WALES": "GB",
+    "RUSSIA": "RU", "TURKEY": "TR", "BRUNEI": "BN", "IVORY COAST": "CI", "SOUTH KOREA": "KR",
+    "KOREA": "KR", "NORTH KOREA": "KP", "DPRK": "KP", "IRAN": "IR", "SYRIA": "SY", "VIETNAM": "VN",
+    "LAOS": "LA", "BOLIVIA": "BO", "VENEZUELA": "VE", "TANZANIA": "TZ", "MOLDOVA": "MD",
+    "CZECH REPUBLIC": "CZ", "MACEDONIA": "MK", "TAIWAN": "TW", "PALESTINE": "PS", "VATICAN": "VA",
+    "MICRONESIA": "FM", "CAPE VERDE": "CV", "SWAZILAND": "SZ", "BURMA": "MM", "EAST TIMOR": "TL",
+    "HOLLAND": "NL", "UAE": "AE", "KOSOVO": "XK",
+}  # fmt: skip
+"""Common short English names vendors use that ISO's official names do not match (pycountry)."""
 
 
 class _Strict(BaseModel):

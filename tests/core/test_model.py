@@ -65,3 +65,8 @@ def test_scrub_redacts_sensitive_names_recursively() -> None:
         "phones": "[redacted]",
         "items": [{"ssn": "[redacted]"}],
     }
+
+
+def test_common_short_country_names_are_understood() -> None:
+    for name, code in [("Russia", "RU"), ("Turkey", "TR"), ("Ivory Coast", "CI"), ("UK", "GB"), ("South Korea", "KR")]:
+        assert Worker(source="s", remote_id="1", legal_name="A B", claimed_country=name).claimed_country == code
