@@ -15,7 +15,8 @@ from hiresentry.app.cases_cli import cases_app
 from hiresentry.app.common import ConfigOption, JsonOption, err, load, out
 from hiresentry.app.connectors_cli import check_command, connectors_app
 from hiresentry.app.console import cases_document, print_case_table
-from hiresentry.app.flows import run_playbooks, run_screen, run_sync
+from hiresentry.app.flows import run_screen, run_sync
+from hiresentry.app.playbooks_cli import playbooks_app
 from hiresentry.app.resolve_cli import resolve_command
 from hiresentry.app.rules_cli import rules_app
 from hiresentry.app.sanctions_cli import sanctions_app
@@ -27,9 +28,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     help="Keep DPRK remote IT workers out of your contractor base.",
-)
-playbooks_app = typer.Typer(
-    no_args_is_help=True, pretty_exceptions_show_locals=False, help="Run and inspect playbooks."
 )
 app.add_typer(cases_app, name="cases")
 app.add_typer(playbooks_app, name="playbooks")
@@ -73,27 +71,6 @@ def screen_command(
         sys.stdout.write(json.dumps(cases_document(cases), indent=2) + "\n")
     else:
         print_case_table(out, cases)
-
-
-@playbooks_app.command("run")
-def playbooks_run(
-    config: ConfigOption = None,
-    monitor: Annotated[bool, typer.Option("--monitor", help="decide and audit, call nothing")] = False,
-) -> None:
-    """Run the configured playbooks over the open cases."""
-    cfg = load(config)
-    store = wiring.open_store(cfg)
-    report = run_playbooks(store, cfg, out, "monitor" if monitor else None)
-    if report.count("failed"):
-        raise typer.Exit(1)
-
-
-@playbooks_app.command("list")
-def playbooks_list(config: ConfigOption = None) -> None:
-    """The configured playbooks, validated."""
-    for playbook in wiring.playbooks(load(config)):
-        actions = ", ".join(step.name for step in playbook.actions)
-        out.print(f"[bold]{playbook.id}[/] ({playbook.mode}): at least {playbook.trigger.at_least.value} → {actions}")
 
 
 @app.command("demo")

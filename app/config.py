@@ -26,6 +26,7 @@ from hiresentry.core.levels import Level, LevelThresholds
 from hiresentry.core.secrets import SecretValue, secret_environment
 from hiresentry.playbooks.actions.jira import JiraSettings
 from hiresentry.playbooks.actions.slack import SlackSettings
+from hiresentry.playbooks.holds import ApprovalSettings
 
 ENV_PREFIX = "HIRESENTRY__"
 
@@ -78,6 +79,17 @@ class PlaybookSettings(_Section):
     mode: Literal["active", "monitor"] | None = Field(
         default=None, description="force every playbook into this mode (None: each playbook's own)"
     )
+    case_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="link back to a case in tickets and messages, e.g. https://hiresentry.example.com/cases/{dedup_key}",
+    )
+
+
+class AccountSuspendSettings(_Section):
+    """The config half of the double opt-in for ``account.suspend`` (the playbook's ``confirm: true``)."""
+
+    enabled: bool = Field(default=False, description="let playbooks suspend accounts at identity providers")
 
 
 class AppConfig(_Section):
@@ -91,6 +103,8 @@ class AppConfig(_Section):
     playbooks: PlaybookSettings = PlaybookSettings()
     jira: JiraSettings | None = None
     slack: SlackSettings | None = None
+    approvals: ApprovalSettings = ApprovalSettings()
+    account_suspend: AccountSuspendSettings = AccountSuspendSettings()
     vault: VaultSettings | None = None
 
 

@@ -16,7 +16,7 @@ from hiresentry.connectors.base import Connector, ConnectorConfig, Runtime
 from hiresentry.connectors.base.registry import connector_class
 from hiresentry.connectors.base.token_store import SqlTokenStore, TokenCipher
 from hiresentry.connectors.base.webhook_replay import SqlSeenEvents
-from hiresentry.core.capabilities import PayoutHoldCapability
+from hiresentry.core.capabilities import AccountSuspendCapability, PayoutHoldCapability
 from hiresentry.core.errors import ConfigError
 from hiresentry.core.gate import PayoutGate
 from hiresentry.core.indicators import Indicator, load_catalogue
@@ -26,6 +26,8 @@ from hiresentry.playbooks.actions.base import Action
 from hiresentry.playbooks.actions.jira import EnsureTicket
 from hiresentry.playbooks.actions.payout import PayoutHold
 from hiresentry.playbooks.actions.slack import Escalate
+from hiresentry.playbooks.actions.suspend import AccountSuspend
+from hiresentry.playbooks.holds import HoldService
 from hiresentry.playbooks.registry import action_classes, load_playbooks
 from hiresentry.playbooks.schema import Playbook
 
@@ -77,6 +79,16 @@ def hold_capabilities(connectors: Sequence[Connector[ConnectorConfig]]) -> dict[
     return {c.instance: c for c in connectors if isinstance(c, PayoutHoldCapability)}
 
 
+def suspend_capabilities(connectors: Sequence[Connector[ConnectorConfig]]) -> dict[str, AccountSuspendCapability]:
+    """Source name → connector, for identity providers that can suspend accounts."""
+    return {c.instance: c for c in connectors if isinstance(c, AccountSuspendCapability)}
+
+
+def hold_service(config: AppConfig, store: Store, connectors: Sequence[Connector[ConnectorConfig]] = ()) -> HoldService:
+    """Payout holds with the sources' hold capabilities and the approver allow-list."""
+    return HoldService(PayoutGate(store), hold_capabilities(connectors), config.approvals)
+
+
 def manual_tasks(connectors: Sequence[Connector[ConnectorConfig]]) -> dict[str, Callable[[str], str]]:
     """Source name → its manual payout-hold task, for sources whose vendor has no hold API."""
     return {c.instance: c.manifest.manual_hold.task_text for c in connectors if c.manifest.manual_hold is not None}
@@ -86,12 +98,14 @@ def build_actions(
     config: AppConfig, store: Store, connectors: Sequence[Connector[ConnectorConfig]] = ()
 ) -> dict[str, Action[Any]]:
     """Every installed action, built with its settings (missing settings only block execution)."""
+    links = config.playbooks.case_url
     actions: dict[str, Action[Any]] = {
-        EnsureTicket.name: EnsureTicket(config.jira),
-        Escalate.name: Escalate(config.slack),
+        EnsureTicket.name: EnsureTicket(config.jira, case_url=links),
+        Escalate.name: Escalate(config.slack, case_url=links),
         PayoutHold.name: PayoutHold(
-            PayoutGate(store), hold_capabilities(connectors), manual_tasks=manual_tasks(connectors)
+            holds=hold_service(config, store, connectors), manual_tasks=manual_tasks(connectors)
         ),
+        AccountSuspend.name: AccountSuspend(suspend_capabilities(connectors), enabled=config.account_suspend.enabled),
     }
     for name, cls in action_classes().items():
         if name not in actions:

@@ -12,7 +12,8 @@ never carry secret values or raw PII: they end up in logs, tickets and terminals
     │   └── KeyMismatchError            the store was written with a different link-key secret
     ├── InputError                      a record or file from outside is not acceptable
     │   ├── RecordValidationError       one record is malformed (names file/line or source/id)
-    │   └── WebhookRejectedError        a webhook delivery failed its signature, time or replay check
+    │   ├── WebhookRejectedError        a webhook delivery failed its signature, time or replay check
+    │   └── ApprovalRefusedError        a hold decision was refused (approver not allowed, twice, wrong state)
     ├── ConnectorError                  a vendor connector failed (carries a stable ``code``)
     │   ├── ConnectorAuthError          credentials refused                  (invalid_auth)
     │   ├── ConnectorForbiddenError     credentials lack a scope             (forbidden_scope)
@@ -25,6 +26,7 @@ never carry secret values or raw PII: they end up in logs, tickets and terminals
     │   └── PlaybookValidationError     ... with the file and the field at fault
     └── ActionError                     a playbook action failed while executing
         └── ActionRetryableError        ... but may succeed if tried again later
+            └── ActionThrottledError    ... the target said when (``retry_after`` seconds)
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ class WebhookRejectedError(InputError):
         super().__init__(f"[{connector}] webhook rejected ({reason}): {message}")
         self.connector = connector
         self.reason = reason
+
+
+class ApprovalRefusedError(InputError):
+    """A decision on a payout hold was refused: approver not allow-listed, the same one twice, or wrong state."""
 
 
 class ConnectorError(HiresentryError):
@@ -134,3 +140,11 @@ class ActionError(HiresentryError):
 
 class ActionRetryableError(ActionError):
     """A playbook action failed in a way that may succeed later (throttling, outage)."""
+
+
+class ActionThrottledError(ActionRetryableError):
+    """The target throttled or is down and said when to come back (``retry_after`` seconds)."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -23,6 +23,7 @@ from typing import Any
 
 from hiresentry.core.cases.view import CaseView, EvidenceView
 from hiresentry.core.levels import Level
+from hiresentry.playbooks.render_state import status_lines
 
 JIRA_SUMMARY_MAX = 255
 JIRA_TEXT_MAX = 30_000  # Jira refuses a description/comment over 32 767 characters
@@ -36,9 +37,20 @@ TRUNCATED_NOTE = "… (truncated; the full case is in hiresentry)"
 
 _BUTTONS: dict[str, tuple[str, str | None]] = {
     "approve_hold": ("Approve payout hold", "danger"),
-    "dismiss": ("Dismiss", None),
+    "release": ("Approve release", None),
+    "renew": ("Renew hold", None),
+    "dismiss": ("Dismiss (false positive)", None),
     "confirm": ("Confirm", "primary"),
     "false_positive": ("False positive", None),
+}
+_CONFIRM: dict[str, tuple[str, str, str]] = {
+    "approve_hold": (
+        "Hold payouts?",
+        "Hold every payout of case {key} until two approvers release it.",
+        "Hold payouts",
+    ),
+    "release": ("Approve release?", "Your approval counts once; a second, different approver completes it.", "Approve"),
+    "dismiss": ("Dismiss as false positive?", "Records your verdict and closes the case's ticket.", "Dismiss"),
 }
 _WIKI_SPECIAL = re.compile(r"([\\\[\]{}|!*_^~+?])")
 
@@ -98,6 +110,11 @@ def jira_marker(case: CaseView) -> str:
     return wiki_escape(digest_marker(case))
 
 
+def event_marker(case: CaseView, event_id: int) -> str:
+    """The marker of a text written for one event (a verdict, a hold expiring/expired/released)."""
+    return f"hiresentry case {case.dedup_key} · event {event_id}"
+
+
 # -- Jira (wiki markup, REST v2) --------------------------------------------------------------
 def wiki_escape(text: str) -> str:
     """One line of Jira wiki markup showing ``text`` literally (no links, macros, mentions)."""
@@ -112,7 +129,7 @@ def jira_summary(case: CaseView) -> str:
     return _cut(" ".join(title.split()), JIRA_SUMMARY_MAX, "…")
 
 
-def jira_description(case: CaseView) -> str:
+def jira_description(case: CaseView, link: str | None = None) -> str:
     """The ticket body: the case picture and the full score explanation."""
     level = case.level.upper()
     if case.previous_level is not None and case.previous_level != case.level:
@@ -128,6 +145,8 @@ def jira_description(case: CaseView) -> str:
         f"||Workers|{_wiki_list(str(w) for w in case.workers)}|",
         f"||Names claimed|{_wiki_list(case.display_names)}|",
         *_wiki_links(case),
+        *([f"||In hiresentry|[{wiki_escape(case.dedup_key)}|{_wiki_url(link)}]|"] if link else []),
+        *[f"||Status|{wiki_escape(line)}|" for line in status_lines(case)],
         "",
         f"h3. Evidence ({len(case.evidence)})",
         *_wiki_evidence(_ordered(case.evidence)),
@@ -144,6 +163,19 @@ def _wiki_links(case: CaseView) -> list[str]:
     if case.kind == "network":
         return [f"||Person cases|{_wiki_list(case.linked_cases)}|"] if case.linked_cases else []
     return [f"||Network case|{wiki_escape(case.network_key)}|"] if case.network_key else []
+
+
+def jira_event_comment(case: CaseView, event_id: int, line: str) -> str:
+    """A comment for one event (a verdict, a hold expiring, expired or released), with the holds now."""
+    lines = [f"h3. hiresentry: case {wiki_escape(case.dedup_key)}", wiki_escape(line)]
+    lines += [f"* {wiki_escape(state)}" for state in status_lines(case)]
+    body = _cut("\n".join(lines), JIRA_TEXT_MAX, "\n" + TRUNCATED_NOTE)
+    return f"{body}\n\n----\n_{wiki_escape(event_marker(case, event_id))}_"
+
+
+def _wiki_url(link: str) -> str:
+    """A link target Jira will not reinterpret (only http(s), no markup characters)."""
+    return link if re.fullmatch(r"https?://[^\s|\[\]{}]+", link) else "#"
 
 
 def jira_comment(case: CaseView, change: CaseChange) -> str:
@@ -202,8 +234,13 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_message(case: CaseView, ask: Sequence[str] = (), mention: str | None = None) -> SlackMessage:
-    """The escalation (thread root): header, score fields, one section per evidence, buttons."""
+def slack_message(
+    case: CaseView, ask: Sequence[str] = (), mention: str | None = None, link: str | None = None
+) -> SlackMessage:
+    """The escalation (thread root): header, score fields, status, one section per evidence, buttons.
+
+    Once the case is closed (or judged a false positive) the buttons give way to the verdict.
+    """
     level = case.level.upper()
     if case.previous_level is not None and case.previous_level != case.level:
         level += f" (was {case.previous_level.upper()})"
@@ -226,8 +263,11 @@ def slack_message(case: CaseView, ask: Sequence[str] = (), mention: str | None =
         },
         {"type": "divider"},
     ]
-    tail = [_slack_context(case)]
-    if ask:
+    state = status_lines(case)
+    if state:
+        blocks.insert(2, {"type": "section", "block_id": "hiresentry_status", "text": _mrkdwn(_slack_status(state))})
+    tail = [_slack_context(case, link)]
+    if ask and not (case.status == "closed" or case.closed_as_false_positive):
         tail.append({"type": "actions", "block_id": "hiresentry_ask", "elements": _buttons(case, ask)})
     room = SLACK_MAX_BLOCKS - len(blocks) - len(tail)
     evidence = _ordered(case.evidence)
@@ -279,9 +319,22 @@ def _slack_evidence(e: EvidenceView, *, bullet: bool = False) -> str:
     return (" — " if bullet else "\n").join(parts)
 
 
-def _slack_context(case: CaseView) -> dict[str, Any]:
+def _slack_status(lines: Sequence[str]) -> str:
+    return "\n".join(f"• {slack_escape(line)}" for line in lines)
+
+
+def slack_event(case: CaseView, line: str) -> str:
+    """The thread reply posted for an event (a verdict, a hold expiring, expired or released)."""
+    return _cut(
+        "\n".join([f"*{slack_escape(line)}*", _slack_status(status_lines(case))]).strip(), SLACK_SECTION_MAX, ""
+    )
+
+
+def _slack_context(case: CaseView, link: str | None = None) -> dict[str, Any]:
     terms = " · ".join(f"{slack_escape(t.name)} {_signed(t.weight)}" for t in case.terms)
     text = slack_escape(f"dedup key `{case.dedup_key}` · evidence digest `{case.evidence_digest}`")
+    if link and re.fullmatch(r"https?://[^\s<>|]+", link):
+        text += f" · <{link}|open in hiresentry>"
     elements = [_mrkdwn(text)]
     if terms:
         elements.insert(0, _mrkdwn(f"Score terms: {terms}"))
@@ -300,11 +353,12 @@ def _buttons(case: CaseView, ask: Sequence[str]) -> list[dict[str, Any]]:
         }
         if style:
             button["style"] = style
-        if name == "approve_hold":
+        if name in _CONFIRM:
+            title, text, ok = _CONFIRM[name]
             button["confirm"] = {
-                "title": _plain("Hold payouts?"),
-                "text": _plain(f"Hold every payout of case {case.dedup_key} until two approvers release it."),
-                "confirm": _plain("Hold payouts"),
+                "title": _plain(title),
+                "text": _plain(text.format(key=case.dedup_key), SLACK_SECTION_MAX),
+                "confirm": _plain(ok),
                 "deny": _plain("Cancel"),
             }
         buttons.append(button)

@@ -16,21 +16,24 @@ marked inactive, so the history of why a case was raised is never lost.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from sqlalchemy import Connection, delete, select, tuple_, update
 
 from hiresentry.core.cases.build import CaseDraft, evidence_fingerprint
-from hiresentry.core.cases.view import CaseView, EvidenceView, RecordRef, ScoreTerm
+from hiresentry.core.cases.view import CaseView, EvidenceView, HoldView, JudgementView, RecordRef, ScoreTerm
 from hiresentry.core.levels import Level
 from hiresentry.core.store import Store
 from hiresentry.core.store.audit import AuditLog
 from hiresentry.core.store.schema import (
     case_members,
     cases,
+    engagements,
     evidence,
     judgements,
     payments,
@@ -314,6 +317,8 @@ class CaseRepository:
         return sorted(self._views(keys), key=lambda c: (-c.score, c.dedup_key))
 
     def _views(self, keys: Sequence[str]) -> list[CaseView]:
+        from hiresentry.core.gate import load_holds  # the gate reads case views' types: import late
+
         views: list[CaseView] = []
         with self.store.engine.connect() as conn:
             for chunk in _chunks(list(keys)):
@@ -329,20 +334,34 @@ class CaseRepository:
                 query = select(cases.c.network_key, cases.c.dedup_key).where(cases.c.network_key.in_(chunk))
                 for network_key, person_key in conn.execute(query.order_by(cases.c.dedup_key)):
                     linked.setdefault(network_key, []).append(person_key)
+                verdicts: dict[str, JudgementView] = {}
+                query = select(judgements).where(judgements.c.dedup_key.in_(chunk)).order_by(judgements.c.id)
+                for r in conn.execute(query):  # the latest one wins
+                    verdicts[r.dedup_key] = JudgementView(
+                        verdict=r.verdict,
+                        actor=r.actor,
+                        reason=r.reason,
+                        at=_aware(r.created_at),
+                        evidence_digest=r.evidence_digest,
+                    )
+                holds: dict[str, list[HoldView]] = {}
+                for hold in load_holds(conn, dedup_keys=chunk):
+                    holds.setdefault(hold.dedup_key, []).append(hold)
                 facts = self._member_facts(
                     conn, sorted({(m.source, m.remote_id) for ms in members.values() for m in ms})
                 )
                 for key in chunk:
                     if key in rows:
+                        view = _view(rows[key], members.get(key, []), items.get(key, []), facts, linked.get(key, []))
                         views.append(
-                            _view(rows[key], members.get(key, []), items.get(key, []), facts, linked.get(key, []))
+                            view.model_copy(update={"judgement": verdicts.get(key), "holds": holds.get(key, [])})
                         )
         return views
 
     @staticmethod
     def _member_facts(conn: Connection, refs: list[tuple[str, str]]) -> _MemberFacts:
-        """Legal names of member records, and which of them are paid (have payout accounts or payments)."""
-        facts = _MemberFacts({}, set())
+        """Names, payees, engagement types and unpaid payments of member records."""
+        facts = _MemberFacts({}, set(), {}, {})
         for sub in _chunks(refs):
             name_query = select(workers.c.source, workers.c.remote_id, workers.c.legal_name).where(
                 tuple_(workers.c.source, workers.c.remote_id).in_(sub)
@@ -353,18 +372,81 @@ class CaseRepository:
                     tuple_(table.c.source, table.c.worker_remote_id).in_(sub), table.c.deleted.is_(False)
                 )
                 facts.paid.update((s, rid) for s, rid in conn.execute(payee_query))
+            type_query = select(engagements.c.source, engagements.c.worker_remote_id, engagements.c.type).where(
+                tuple_(engagements.c.source, engagements.c.worker_remote_id).in_(sub), engagements.c.deleted.is_(False)
+            )
+            for s, rid, kind in conn.execute(type_query):
+                facts.engagement_types.setdefault((s, rid), set()).add(kind)
+            due_query = select(
+                payments.c.source,
+                payments.c.worker_remote_id,
+                payments.c.amount,
+                payments.c.currency,
+                payments.c.status,
+            ).where(
+                tuple_(payments.c.source, payments.c.worker_remote_id).in_(sub),
+                payments.c.deleted.is_(False),
+                payments.c.paid_at.is_(None),
+            )
+            for s, rid, amount, currency, status in conn.execute(due_query):
+                if (status or "").strip().lower() in SETTLED_PAYMENT_STATUSES:
+                    continue
+                try:
+                    value = Decimal(amount)
+                except InvalidOperation:
+                    continue
+                due = facts.due.setdefault((s, rid), {})
+                due[currency.upper()] = due.get(currency.upper(), Decimal(0)) + value
         return facts
+
+
+SETTLED_PAYMENT_STATUSES = frozenset(
+    {
+        "paid",
+        "completed",
+        "complete",
+        "transferred",
+        "settled",
+        "succeeded",
+        "cancelled",
+        "canceled",
+        "failed",
+        "rejected",
+        "declined",
+        "refunded",
+        "reversed",
+        "returned",
+        "void",
+        "voided",
+    }
+)
+"""Payment statuses that mean no money is due any more (paid, or never going to be)."""
 
 
 @dataclass(frozen=True)
 class _MemberFacts:
     names: dict[tuple[str, str], str]
     paid: set[tuple[str, str]]
+    engagement_types: dict[tuple[str, str], set[str]]
+    due: dict[tuple[str, str], dict[str, Decimal]]
+
+
+@functools.cache
+def _maturities() -> dict[str, str]:
+    """Indicator id → catalogue maturity (experimental | test | stable)."""
+    from hiresentry.core.indicators.catalogue import load_specs  # catalogue loading is heavy: import late
+
+    return {spec.id: spec.maturity for spec in load_specs()}
 
 
 def _view(row: Any, members: list[RecordRef], items: list[Any], facts: _MemberFacts, linked: list[str]) -> CaseView:
     members = sorted(members, key=str)
     refs = [(m.source, m.remote_id) for m in members]
+    due: dict[str, Decimal] = {}
+    for ref in refs:
+        for currency, amount in facts.due.get(ref, {}).items():
+            due[currency] = due.get(currency, Decimal(0)) + amount
+    maturity = _maturities()
     return CaseView(
         dedup_key=row.dedup_key,
         kind=row.kind,
@@ -387,6 +469,7 @@ def _view(row: Any, members: list[RecordRef], items: list[Any], facts: _MemberFa
                 explanation=e.explanation,
                 records=[RecordRef(source=r.partition("/")[0], remote_id=r.partition("/")[2]) for r in e.records],
                 keys=list(e.keys),
+                maturity=maturity.get(e.indicator),
             )
             for e in items
         ],
@@ -394,6 +477,8 @@ def _view(row: Any, members: list[RecordRef], items: list[Any], facts: _MemberFa
         evidence_digest=row.evidence_digest,
         created_at=_aware(row.created_at),
         updated_at=_aware(row.updated_at),
+        engagement_types=sorted({t for ref in refs for t in facts.engagement_types.get(ref, ())}),
+        amounts_due=dict(sorted(due.items())),
     )
 
 

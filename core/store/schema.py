@@ -372,3 +372,49 @@ webhook_events_seen = Table(
     Column("received_at", TZ, nullable=False),
 )
 Index("ix_webhook_events_seen_received_at", webhook_events_seen.c.received_at)
+
+# -- playbooks in full (migration 0002p) -----------------------------------------------------------
+# Outbox rows change by compare-and-swap on ``revision``; ``event_cursor`` is the last audit-log event
+# (judgement, hold expiring/expired/released) an action has reacted to, so each event is handled once;
+# ``not_before`` defers a retry (Retry-After, backoff) or a throttled run; ``done_at`` dates the last run.
+outbox.append_column(Column("revision", Integer, nullable=False, server_default="0"))
+outbox.append_column(Column("event_cursor", Integer))
+outbox.append_column(Column("not_before", TZ))
+outbox.append_column(Column("done_at", TZ))
+
+# One executor at a time per (case, action kind): the ticket, the thread and the hold of a case are
+# shared by every playbook, so two engines (threads or processes) never work on the same one at once.
+outbox_leases = Table(
+    "outbox_leases",
+    metadata,
+    Column("dedup_key", String(64), primary_key=True),
+    Column("action", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("lease_until", TZ, nullable=False),
+)
+
+# The hold state machine: pending (vendor call not confirmed) → held → release_requested → releasing
+# → released, or expired; ``round`` counts renewals (a renewal voids earlier release approvals).
+payout_holds.append_column(Column("via", String(16), nullable=False, server_default="gate"))  # vendor | gate
+payout_holds.append_column(Column("release_approvals", Integer, nullable=False, server_default="2"))
+payout_holds.append_column(Column("round", Integer, nullable=False, server_default="0"))
+payout_holds.append_column(Column("attempts", Integer, nullable=False, server_default="0"))
+payout_holds.append_column(Column("last_error", Text))
+payout_holds.append_column(Column("task", Text))  # the human task where no vendor hold exists
+payout_holds.append_column(Column("updated_at", TZ))
+payout_holds.append_column(Column("warned_for", TZ))  # the expiry a hold.expiring event was raised for
+payout_holds.append_column(Column("closed_at", TZ))  # released or expired at
+
+# Who approved what on a hold (two distinct allow-listed approvers release it).
+hold_approvals = Table(
+    "hold_approvals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hold_id", Integer, ForeignKey("payout_holds.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("decision", String(16), nullable=False),  # release
+    Column("actor", String(256), nullable=False),
+    Column("channel", String(16), nullable=False),  # slack | cli | api
+    Column("created_at", TZ, nullable=False),
+    UniqueConstraint("hold_id", "round", "decision", "actor"),
+)

@@ -90,7 +90,9 @@ class Store:
     def open(cls, url: str, hasher: LinkKeyHasher) -> Store:
         """Connect, migrate to the latest schema and check the link-key fingerprint."""
         try:
-            engine = create_engine(url, future=True)
+            # a generous busy timeout: concurrent engines and workers queue for SQLite's one writer
+            connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
+            engine = create_engine(url, future=True, connect_args=connect_args)
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
             store = cls(engine, hasher)

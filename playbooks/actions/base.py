@@ -8,6 +8,7 @@ before it creates (by the case label), because a crash can lose the write-back o
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,16 @@ class ActionContext:
     prior_digest: str | None
     """The case's evidence digest at that execution: unchanged digest means nothing new to say."""
     audit: AuditFn
+    now: dt.datetime | None = None
+    """The engine's clock for this run (actions that date things use it, so tests can inject time)."""
+    event: Mapping[str, Any] | None = None
+    """The audit-log event that triggered this run (``{"id", "event", "actor", "detail"}``), if any."""
+    prior_level: str | None = None
+    """The case's level at the last execution (a transition on level change compares with it)."""
+
+    def clock(self) -> dt.datetime:
+        """``now``, or the wall clock when the engine gave none."""
+        return self.now or dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,8 @@ class Action(ABC, Generic[P]):
 
     name: ClassVar[str]
     params_model: ClassVar[type[ActionParams]]
+    max_attempts: ClassVar[int | None] = 5
+    """Retryable failures before the outbox gives up (None: never; the action's state shows why)."""
 
     @abstractmethod
     def preview(self, ctx: ActionContext, params: P) -> ActionPreview:

@@ -1,4 +1,4 @@
-"""A stateful local fake of the Jira Server/Data Center REST API v2, served by pytest-httpserver.
+"""A stateful local fake of the Jira REST API (v2, and v3 with ADF bodies), served by pytest-httpserver.
 
 This is not a mock of hiresentry code: it speaks Jira's own wire format (paths, JSON bodies, status
 codes, ``errorMessages``/``errors`` shapes, Basic auth) to whatever HTTP client talks to it -- in
@@ -11,8 +11,13 @@ Covered, under ``/rest/api/2/``: ``GET serverInfo``, ``GET field``, ``GET myself
 ``GET issue/{key}``, ``GET search`` (JQL subset: ``field = v``, ``field != v``,
 ``field in (...)`` over project/labels/issuetype/status/key, joined by ``AND``, optional
 ``ORDER BY created|key [ASC|DESC]``; paging by startAt/maxResults/total), ``GET``/``POST
-issue/{key}/comment`` and ``GET``/``POST issue/{key}/transitions`` (204). Every call needs
+issue/{key}/comment``, ``GET``/``POST issue/{key}/transitions`` (204), ``POST
+issue/{key}/attachments`` (multipart, needs ``X-Atlassian-Token: no-check``) and ``DELETE
+attachment/{id}`` (204); ``assignee`` must name a known user and custom fields must exist.
+The same routes answer under ``/rest/api/3/``, where descriptions and comment bodies must be
+Atlassian Document Format documents (a string is a 400, as on Jira Cloud). Every call needs
 ``Authorization: Basic``; anything else is a 401. ``fail_next`` injects 429/503 (with Retry-After).
+Requests are handled one at a time (a lock), like a consistent database behind a real Jira.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +34,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 API = "/rest/api/2/"
-_ALLOWED_FIELDS = {"project", "issuetype", "summary", "description", "labels", "priority"}
+_API = re.compile(r"^/rest/api/([23])/")
+_ALLOWED_FIELDS = {"project", "issuetype", "summary", "description", "labels", "priority", "assignee"}
 _JQL_FIELDS = {"project": "project", "labels": "labels", "issuetype": "issuetype", "type": "issuetype"}
 _JQL_FIELDS |= {"status": "status", "key": "key", "issuekey": "key"}
 _PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
@@ -72,13 +79,18 @@ class FakeJira:
     projects: dict[str, str] = field(default_factory=lambda: {"SEC": "Security"})
     issue_types: tuple[str, ...] = ("Task", "Bug")
     page_cap: int = 50
+    users: tuple[str, ...] = ("secops-lead", "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077")
+    custom_fields: dict[str, str] = field(default_factory=lambda: {"customfield_10010": "hiresentry case"})
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attachments: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     _seq: int = 0
+    _version: str = "2"
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.server.expect_request(re.compile(r"^/rest/")).respond_with_handler(self._handle)
+        self.server.expect_request(re.compile(r"^/rest/")).respond_with_handler(self._locked)
 
     # -- inspection helpers -------------------------------------------------------------------
     @property
@@ -94,7 +106,12 @@ class FakeJira:
         return self.issues[key]
 
     def comments(self, key: str) -> list[str]:
-        return [c["body"] for c in self.issues[key]["fields"]["comment"]["comments"]]
+        """Comment bodies as text (ADF bodies flattened)."""
+        return [adf_text(c["body"]) for c in self.issues[key]["fields"]["comment"]["comments"]]
+
+    def attached(self, key: str) -> list[dict[str, Any]]:
+        """The issue's attachments (``filename``, ``content`` bytes, ``id``)."""
+        return [self.attachments[a["id"]] for a in self.issues[key]["fields"]["attachment"]]
 
     def with_label(self, label: str) -> list[dict[str, Any]]:
         return [i for i in self.issues.values() if label in i["fields"]["labels"]]
@@ -113,9 +130,15 @@ class FakeJira:
         self.faults.append(Fault(status, retry_after, method, pattern, n))
 
     # -- HTTP plumbing ------------------------------------------------------------------------
+    def _locked(self, request: Request) -> Response:
+        with self._lock:
+            return self._handle(request)
+
     def _handle(self, request: Request) -> Response:
-        body = request.get_json(silent=True) if request.data else None
-        path = request.path.removeprefix(API)
+        body = request.get_json(silent=True) if request.is_json and request.data else None
+        version = _API.match(request.path)
+        self._version = version.group(1) if version else "2"
+        path = _API.sub("", request.path)
         self.calls.append(Call(request.method, path, request.args.to_dict(flat=False), body))
         for fault in self.faults:
             if self._matches(fault, request.method, path):
@@ -124,7 +147,7 @@ class FakeJira:
                 return _json({"errorMessages": [f"fake fault {fault.status}"], "errors": {}}, fault.status, headers)
         if not self._authorised(request.headers.get("Authorization", "")):
             return _error(401, "You are not authenticated. Authentication required to perform this operation.")
-        if not request.path.startswith(API):
+        if version is None:
             return _error(404, "Not found")
         return self._dispatch(request, path, body)
 
@@ -152,6 +175,8 @@ class FakeJira:
             ("POST", r"issue/([^/]+)/comment", self._add_comment),
             ("GET", r"issue/([^/]+)/transitions", self._transitions),
             ("POST", r"issue/([^/]+)/transitions", self._transition),
+            ("POST", r"issue/([^/]+)/attachments", self._attach),
+            ("DELETE", r"attachment/([^/]+)", self._delete_attachment),
         ]
 
     def _dispatch(self, request: Request, path: str, body: Any) -> Response:
@@ -214,13 +239,23 @@ class FakeJira:
                 "created": stamp,
                 "updated": stamp,
                 "comment": {"comments": [], "maxResults": 0, "total": 0, "startAt": 0},
+                "attachment": [],
+                "assignee": fields.get("assignee"),
+                **{k: v for k, v in fields.items() if k in self.custom_fields},
             },
         }
         return _json({"id": iid, "key": key, "self": self.issues[key]["self"]}, 201)
 
     def _validate(self, fields: dict[str, Any]) -> dict[str, str]:
         unknown = "cannot be set. It is not on the appropriate screen, or unknown."
-        errors = {k: f"Field '{k}' {unknown}" for k in fields.keys() - _ALLOWED_FIELDS}
+        errors = {k: f"Field '{k}' {unknown}" for k in fields.keys() - _ALLOWED_FIELDS - set(self.custom_fields)}
+        if self._version == "3" and "description" in fields and not _is_adf(fields["description"]):
+            errors["description"] = "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
+        assignee = fields.get("assignee")
+        if assignee is not None:
+            wanted = (assignee or {}).get("accountId" if self._version == "3" else "name")
+            if wanted not in self.users:
+                errors["assignee"] = f"User '{wanted}' does not exist."
         project = (fields.get("project") or {}).get("key")
         if project not in self.projects:
             errors["project"] = "project is required" if project is None else "valid project is required"
@@ -258,11 +293,44 @@ class FakeJira:
 
     def _add_comment(self, _r: Request, body: Any, issue: dict[str, Any]) -> Response:
         text = (body or {}).get("body")
+        if self._version == "3":
+            if not _is_adf(text):
+                return _json({"errorMessages": [], "errors": {"comment": "Comment body is not valid!"}}, 400)
+            return _json(self._append_comment(issue, text), 201)
         if not isinstance(text, str) or not text.strip():
             return _json({"errorMessages": [], "errors": {"comment": "Comment body can not be empty!"}}, 400)
         return _json(self._append_comment(issue, text), 201)
 
-    def _append_comment(self, issue: dict[str, Any], text: str) -> dict[str, Any]:
+    def _attach(self, request: Request, _b: Any, issue: dict[str, Any]) -> Response:
+        if request.headers.get("X-Atlassian-Token") != "no-check":
+            return _error(403, "XSRF check failed")
+        upload = request.files.get("file")
+        if upload is None:
+            return _error(400, "No file was attached (multipart field 'file')")
+        self._seq += 1
+        aid = str(30000 + self._seq)
+        content = upload.read()
+        meta = {
+            "id": aid,
+            "self": f"{self.url}/rest/api/{self._version}/attachment/{aid}",
+            "filename": upload.filename,
+            "size": len(content),
+            "mimeType": upload.mimetype or "application/octet-stream",
+            "content": f"{self.url}/secure/attachment/{aid}/{upload.filename}",
+        }
+        self.attachments[aid] = {**meta, "bytes": content, "issue": issue["key"]}
+        issue["fields"]["attachment"].append(meta)
+        return _json([meta])
+
+    def _delete_attachment(self, _r: Request, _b: Any, aid: str) -> Response:
+        found = self.attachments.pop(aid, None)
+        if found is None:
+            return _error(404, f"The attachment with id '{aid}' does not exist")
+        fields = self.issues[found["issue"]]["fields"]
+        fields["attachment"] = [a for a in fields["attachment"] if a["id"] != aid]
+        return Response(status=204)
+
+    def _append_comment(self, issue: dict[str, Any], text: Any) -> dict[str, Any]:
         self._seq += 1
         cid, thread = str(20000 + self._seq), issue["fields"]["comment"]
         author = {"name": self.user, "displayName": "hiresentry"}
@@ -302,6 +370,20 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
 
 def _error(status: int, message: str) -> Response:
     return _json({"errorMessages": [message], "errors": {}}, status)
+
+
+def _is_adf(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") == "doc" and value.get("version") == 1
+
+
+def adf_text(value: Any) -> str:
+    """The text of a comment or description: a wiki string as it is, an ADF document flattened."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        own = str(value.get("text", "")) if value.get("type") == "text" else ""
+        return " ".join(p for p in (own, *(adf_text(c) for c in value.get("content") or [])) if p)
+    return ""
 
 
 def _select(issue: dict[str, Any], wanted: set[str]) -> dict[str, Any]:

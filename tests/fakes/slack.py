@@ -12,6 +12,10 @@ Covered: ``auth.test``, ``conversations.list``, ``chat.postMessage`` (``thread_t
 paging) and ``conversations.replies``. Like Slack, ``chat.postMessage`` accepts a channel name
 while the others need the channel id. Missing/wrong token → ``not_authed``/``invalid_auth``;
 ``fail_next`` injects HTTP 429 (``Retry-After``) or 5xx, or an ``ok: false`` error.
+
+Interactivity: :meth:`FakeSlack.response_url` gives a message's ``response_url`` (served under
+``/actions/``); a JSON POST there with ``replace_original`` replaces the message, as Slack does, and
+anything else is kept as an ephemeral response. Requests are handled one at a time (a lock).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,10 +75,31 @@ class FakeSlack:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
     _seq: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.server.expect_request(re.compile(r"^/api/")).respond_with_handler(self._handle)
+        self.server.expect_request(re.compile(r"^/api/")).respond_with_handler(self._locked)
+        self.server.expect_request(re.compile(r"^/actions/")).respond_with_handler(self._response_url)
+
+    def response_url(self, channel: str, ts: str) -> str:
+        """The ``response_url`` Slack would put in a button press on this message."""
+        return self.server.url_for(f"/actions/{channel}/{ts}")
+
+    def _response_url(self, request: Request) -> Response:
+        with self._lock:
+            _, _, channel, ts = request.path.split("/", 3)
+            body = request.get_json(silent=True) or {}
+            self.responses.append({"channel": channel, "ts": ts, **body})
+            if body.get("replace_original"):
+                message = self._find(channel, ts, error="message_not_found")
+                message["text"], message["blocks"] = body.get("text", ""), body.get("blocks", [])
+            return Response("ok", status=200, content_type="text/plain")
+
+    def _locked(self, request: Request) -> Response:
+        with self._lock:
+            return self._handle(request)
 
     # -- inspection helpers -------------------------------------------------------------------
     @property

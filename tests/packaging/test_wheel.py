@@ -30,7 +30,7 @@ def test_wheel_contains_namespaced_packages_data_and_entry_points(tmp_path: Path
         "hiresentry/core/store/migrations/script.py.mako",
         "hiresentry/core/store/migrations/versions/0001_initial_schema.py",
         "hiresentry/core/indicators/definitions/pay_shared_account.yaml",
-        "hiresentry/playbooks/library/contractor-risk-triage.yaml",
+        "hiresentry/playbooks/library/escalate-high-risk-contractors.yaml",
         "hiresentry/connectors/deel/__init__.py",
         "hiresentry/connectors/export/files.py",
         "hiresentry/app/synthetic/build.py",

@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, Protocol
 
 import pytest
 from pydantic import SecretStr
 from pytest_httpserver import HTTPServer
 
+from hiresentry.core.capabilities import HoldResult
 from hiresentry.core.cases.view import CaseView, EvidenceView, RecordRef, ScoreTerm
-from hiresentry.core.levels import Level
+from hiresentry.core.errors import ConnectorUnavailableError
+from hiresentry.core.gate import PayoutGate
+from hiresentry.core.indicators import load_catalogue
+from hiresentry.core.levels import Level, LevelThresholds
+from hiresentry.core.model import Engagement, Payment, PayoutAccount, Worker
+from hiresentry.core.screen import screen
+from hiresentry.core.store import Store
 from hiresentry.playbooks.actions.base import ActionContext
-from hiresentry.playbooks.actions.jira import JiraSettings
-from hiresentry.playbooks.actions.slack import SlackSettings
+from hiresentry.playbooks.actions.jira import EnsureTicket, JiraSettings
+from hiresentry.playbooks.actions.payout import PayoutHold
+from hiresentry.playbooks.actions.slack import Escalate, SlackSettings
+from hiresentry.playbooks.engine import PlaybookEngine
+from hiresentry.playbooks.holds import ApprovalSettings, HoldService
+from hiresentry.playbooks.registry import load_playbooks
 from tests.fakes.jira import FakeJira
 from tests.fakes.slack import FakeSlack
 
@@ -178,3 +190,75 @@ def fake_slack(httpserver: HTTPServer) -> FakeSlack:
 def slack_settings(fake_slack: FakeSlack) -> SlackSettings:
     """Settings for the fake; 5xx retries without backoff (429 waits Retry-After: 0 + jitter)."""
     return SlackSettings(token=SecretStr(fake_slack.token), base_url=fake_slack.base_url, retry_backoff=0, timeout=5)
+
+
+# -- a real store with two cases, and the shipped library wired to the fakes ------------------------
+T0 = dt.datetime(2025, 11, 20, tzinfo=dt.UTC)  # before the Slack fake's clock, as real cases precede messages
+IBAN = "DE89 3704 0044 0532 0130 00"
+APPROVALS = ApprovalSettings(
+    approvers=["alice", "bob"], slack_users={"U0ALICE01": "alice", "U0BOB0001": "bob", "U0MALLORY": "mallory"}
+)
+
+
+def seed_cases(store: Store, now: dt.datetime = T0) -> None:
+    """Two identities sharing one bank account (PAY-SHARED-ACCOUNT, medium), one with unpaid pay."""
+    store.ingest(
+        [
+            Worker(source="payroll", remote_id="A", legal_name="Daniel Park"),
+            Worker(source="payroll", remote_id="B", legal_name="Ethan Brooks"),
+            PayoutAccount(source="payroll", remote_id="PA", worker_remote_id="A", method="bank", iban=IBAN),
+            PayoutAccount(source="payroll", remote_id="PB", worker_remote_id="B", method="bank", iban=IBAN),
+            Engagement(source="payroll", remote_id="E1", worker_remote_id="A", type="contractor"),
+            Payment(
+                source="payroll",
+                remote_id="P1",
+                worker_remote_id="A",
+                amount=Decimal("1200.50"),
+                currency="USD",
+                status="scheduled",
+            ),
+        ]
+    )
+    screen(store, load_catalogue(), LevelThresholds(), Level.LOW, now=now)
+
+
+class FakeHoldCapability:
+    """A vendor's payout-hold API in memory: fails ``failures`` times (unreachable), then holds."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.holds: dict[str, str] = {}
+        self.released: list[str] = []
+        self.calls = 0
+
+    def hold(self, worker: RecordRef, dedup_key: str, reason: str) -> HoldResult:
+        self.calls += 1
+        if self.failures:
+            self.failures -= 1
+            raise ConnectorUnavailableError(worker.source, "vendor API answered 503 three times")
+        ref = self.holds.setdefault(f"{dedup_key}:{worker}", f"vh-{len(self.holds) + 1}")
+        return HoldResult(ref, f"paused {worker}")
+
+    def release(self, worker: RecordRef, vendor_ref: str) -> None:
+        self.released.append(vendor_ref)
+
+
+@pytest.fixture
+def library_engine(
+    store: Store, jira_settings: JiraSettings, slack_settings: SlackSettings
+) -> Callable[..., PlaybookEngine]:
+    """The shipped playbooks, active, wired to the Jira and Slack fakes and the store's gate."""
+
+    def build(capabilities: Mapping[str, Any] | None = None, sleeps: list[float] | None = None) -> PlaybookEngine:
+        holds = HoldService(PayoutGate(store), capabilities or {}, APPROVALS)
+        sleep = sleeps.append if sleeps is not None else (lambda _s: None)
+        actions = {
+            "jira.ensure_ticket": EnsureTicket(
+                jira_settings, case_url="https://hiresentry.example.com/cases/{dedup_key}"
+            ),
+            "slack.escalate": Escalate(slack_settings, sleep=sleep),
+            "payout.hold": PayoutHold(holds=holds),
+        }
+        return PlaybookEngine(store, load_playbooks(["builtin"]), actions, mode_override="active", holds=holds)
+
+    return build

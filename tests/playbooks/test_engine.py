@@ -88,6 +88,7 @@ def test_active_hold_is_idempotent_and_audited(cases: Store) -> None:
     assert len(Outbox(cases).all()) == 2
     events = [e["event"] for e in AuditLog(cases).entries()]
     assert events.count("payout.held") == 2 and events.count("action.done") == 2
+    assert events.count("hold.opened") == 2  # the gate's own audit of each new hold
     assert gate.state(RecordRef(source="payroll", remote_id="A"), NOW + dt.timedelta(days=15)).held is False  # expired
 
 
@@ -110,10 +111,12 @@ def test_retryable_failures_stay_due_and_succeed_later(cases: Store) -> None:
     engine = PlaybookEngine(cases, [playbook([{"test.flaky": {"failures": 2}}])], {"test.flaky": flaky})
     first = engine.run(now=NOW)
     assert first.count("retry") == 2
-    second = engine.run(now=NOW)
+    assert engine.run(now=NOW).outcomes == []  # backing off: not due before 30 s have passed
+    second = engine.run(now=NOW + dt.timedelta(seconds=30))
     assert second.count("done") == 2
-    assert engine.run(now=NOW).outcomes == []
-    assert [e["event"] for e in AuditLog(cases).entries(event="action.retry")] == ["action.retry"] * 2
+    assert engine.run(now=NOW + dt.timedelta(minutes=1)).outcomes == []
+    retries = AuditLog(cases).entries(event="action.retry")
+    assert [e["detail"]["not_before"] for e in retries] == [(NOW + dt.timedelta(seconds=30)).isoformat()] * 2
 
 
 def test_new_evidence_reruns_with_the_prior_result(cases: Store) -> None:
@@ -158,4 +161,5 @@ def test_conditions_and_suppressions_are_decisions_in_the_audit_log(cases: Store
     reasons = [
         e["detail"]["reason"] for e in AuditLog(cases).entries(dedup_key=case.dedup_key, event="playbook.decision")
     ]
-    assert "condition 1 does not hold" in reasons and any("false positive" in r for r in reasons)
+    assert any(r.startswith("condition 1 does not hold (evidence_any: none of PAY-CRYPTO fired)") for r in reasons)
+    assert any("false positive" in r for r in reasons)

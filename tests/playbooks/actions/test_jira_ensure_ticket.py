@@ -15,7 +15,7 @@ from hiresentry.playbooks.actions.jira import EnsureTicket, EnsureTicketParams, 
 from tests.fakes.jira import FakeJira
 from tests.playbooks.conftest import AuditLog, CaseFactory, ContextFactory
 
-PARAMS = EnsureTicketParams(project="SEC", labels=["hiresentry"])
+PARAMS = EnsureTicketParams(project="SEC", labels=["hiresentry"], attach_report=False)  # attachments: test_jira_full.py
 
 
 def test_creates_one_ticket_with_fields_labels_and_explanation(
@@ -25,7 +25,9 @@ def test_creates_one_ticket_with_fields_labels_and_explanation(
     case: CaseView,
     audit: AuditLog,
 ) -> None:
-    params = EnsureTicketParams(project="SEC", labels=["hiresentry"], priority={Level.HIGH: "High"})
+    params = EnsureTicketParams(
+        project="SEC", labels=["hiresentry"], priority={Level.HIGH: "High"}, attach_report=False
+    )
 
     result = EnsureTicket(jira_settings).execute(make_ctx(case), params)
 
@@ -179,7 +181,7 @@ def test_persistent_outage_is_retryable(
     assert fake_jira.issues == {}
     assert audit[-1] == (
         "jira.error",
-        {"operation": "search for the case label", "status": 503, "retryable": True},
+        {"operation": "search for the case label", "status": 503, "retryable": True, "retry_after": 1.0},
     )
 
 
@@ -212,7 +214,9 @@ def test_request_jira_refuses_is_a_plain_action_error(
     fake_jira: FakeJira, jira_settings: JiraSettings, make_ctx: ContextFactory, case: CaseView
 ) -> None:
     with pytest.raises(ActionError, match="valid issue type is required") as caught:
-        EnsureTicket(jira_settings).execute(make_ctx(case), EnsureTicketParams(project="SEC", issue_type="Epic"))
+        EnsureTicket(jira_settings).execute(
+            make_ctx(case), EnsureTicketParams(project="SEC", issue_type="Epic", attach_report=False)
+        )
 
     assert not isinstance(caught.value, ActionRetryableError)
     assert "HTTP 400" in str(caught.value)
@@ -230,7 +234,7 @@ def test_unreachable_jira_is_retryable(make_ctx: ContextFactory, case: CaseView)
 def test_closed_case_runs_the_close_transition_once(
     fake_jira: FakeJira, jira_settings: JiraSettings, make_ctx: ContextFactory, make_case: CaseFactory
 ) -> None:
-    params = EnsureTicketParams(project="SEC", transition_on_close="Done")
+    params = EnsureTicketParams(project="SEC", transition_on_close="Done", attach_report=False)
     action = EnsureTicket(jira_settings)
     opened = make_case()
     first = action.execute(make_ctx(opened), params)
@@ -277,7 +281,7 @@ def test_params_and_settings_validate_their_input() -> None:
     with pytest.raises(ValueError, match="credentials"):
         JiraSettings(url="https://u:p@jira.example.com", user="u", token=SecretStr("t"))
     with pytest.raises(ValueError, match="rest_api_version"):
-        JiraSettings(url="https://jira.example.com", user="u", token=SecretStr("t"), rest_api_version="3")
+        JiraSettings(url="https://jira.example.com", user="u", token=SecretStr("t"), rest_api_version="4")
     settings = JiraSettings(url="https://jira.example.com/", user="u", token=SecretStr("pat-123456"))
     assert settings.url == "https://jira.example.com"
     assert "pat-123456" not in repr(settings)
@@ -290,7 +294,7 @@ def test_close_transition_not_offered_is_audited_not_failed(
     make_case: CaseFactory,
     audit: AuditLog,
 ) -> None:
-    params = EnsureTicketParams(project="SEC", transition_on_close="Done")
+    params = EnsureTicketParams(project="SEC", transition_on_close="Done", attach_report=False)
     action = EnsureTicket(jira_settings)
     opened = make_case()
     first = action.execute(make_ctx(opened), params)
