@@ -105,6 +105,8 @@ class _Outcome:
     response: requests.Response | None = None
     failure: str | None = None
     penalty: PenaltyRule | None = None
+    throttled: bool = False
+    """The vendor said "slow down" (by status, or by body: Google's 403 ``rateLimitExceeded``)."""
 
     @property
     def status(self) -> int | None:
@@ -306,10 +308,13 @@ class HttpClient:
         if status < 400:
             self._note_budget(response)
             return _Outcome("ok", response=response)
-        penalty = self.rate_limits.penalty(status, response.headers, _json_or_none(response))
+        body = _json_or_none(response)
+        penalty = self.rate_limits.penalty(status, response.headers, body)
         if penalty is not None:
             return _Outcome("penalty", response=response, penalty=penalty)
-        if status in self.rate_limits.throttle_statuses or status >= 500:
+        if self.rate_limits.throttled(status, response.headers, body):
+            return _Outcome("retry", response=response, throttled=True)
+        if status >= 500:
             return _Outcome("retry", response=response)
         return _Outcome("fatal", response=response)
 
@@ -336,7 +341,7 @@ class HttpClient:
         """Seconds before the next attempt: what the vendor's headers ask for, else backoff."""
         outcome: _Outcome | None = state.outcome.result() if state.outcome else None
         if outcome is not None and outcome.response is not None:
-            throttled = outcome.status in self.rate_limits.throttle_statuses
+            throttled = outcome.throttled
             asked = wait_from_headers(outcome.response.headers, self.rate_limits, self._now(), throttled=throttled)
             if asked is not None:
                 return min(asked, self.retry.retry_after_cap)
@@ -375,12 +380,12 @@ class HttpClient:
             return RateLimitPenaltyError(
                 self.connector, f"{what}: {outcome.penalty.description}; stopping without retrying{detail}"
             )
+        if outcome.throttled:
+            return RateLimitedError(self.connector, f"{what}: still throttled {tries}")
         if status == 401:
             return ConnectorAuthError(self.connector, f"{what}: credentials refused{detail}")
         if status == 403:
             return ConnectorForbiddenError(self.connector, f"{what}: token lacks a scope or permission{detail}")
-        if status in self.rate_limits.throttle_statuses:
-            return RateLimitedError(self.connector, f"{what}: still throttled {tries}")
         if status >= 500:
             return ConnectorUnavailableError(self.connector, f"{what}: still failing {tries}{detail}")
         return VendorResponseError(self.connector, f"{what}{detail}")
@@ -394,9 +399,12 @@ class HttpClient:
         body = _json_or_none(response) if response is not None else None
         messages: list[str] = []
         if isinstance(body, dict):
-            for key in ("message", "error", "error_description", "detail", "title"):
+            for key in ("message", "error", "error_description", "detail", "title", "errorSummary"):
                 if isinstance(body.get(key), str):
                     messages.append(body[key])
+            nested = body.get("error")  # Microsoft Graph and Google: {"error": {"code", "message"}}
+            if isinstance(nested, dict) and isinstance(nested.get("message"), str):
+                messages.append(nested["message"])
             errors = body.get("errors")
             if isinstance(errors, list):
                 messages += [e["message"] for e in errors if isinstance(e, dict) and isinstance(e.get("message"), str)]

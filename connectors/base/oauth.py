@@ -58,6 +58,10 @@ class OAuth2Client:
     """``basic``: client id and secret in HTTP Basic (RFC 6749 §2.3.1 preferred); ``body``: in the form."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Further form fields some vendors want (``audience``, ``resource``)."""
+    body_format: Literal["form", "json"] = "form"
+    """``form``: RFC 6749's urlencoded body; ``json``: the same fields as JSON (Gusto's and Remote's specs)."""
+    client_credentials_grant: str = "client_credentials"
+    """``grant_type`` of the app-token grant (Gusto names its system access token grant ``system_access``)."""
 
     def authorization_url(self, redirect_uri: str, state: str, code_challenge: str | None = None) -> str:
         """Where to send a user to grant access (the start of the authorization-code flow)."""
@@ -114,7 +118,7 @@ class TokenEndpoint:
 
     def client_credentials(self) -> TokenSet:
         """An app token for the client itself (client-credentials grant)."""
-        form = {"grant_type": "client_credentials"}
+        form = {"grant_type": self.client.client_credentials_grant}
         if self.client.scope:
             form["scope"] = self.client.scope
         return self._grant(form, previous_refresh=None)
@@ -124,14 +128,16 @@ class TokenEndpoint:
         if self.client.client_auth == "body":
             form |= {"client_id": self.client.client_id, "client_secret": self.client.client_secret.get_secret_value()}
         grant = form["grant_type"]
-        response = self._http.request("POST", self._path, data=form, allow=(400, 401))
+        as_json = self.client.body_format == "json"
+        response = self._http.request(
+            "POST", self._path, data=None if as_json else form, json=form if as_json else None, allow=(400, 401)
+        )
         body = self._json(response)
         if response.status_code in (400, 401):
             error = str(body.get("error", "")) if isinstance(body, Mapping) else ""
             if error in ("invalid_grant", "invalid_client", "unauthorized_client") or response.status_code == 401:
-                hint = (
-                    "re-authorize the connection" if grant != "client_credentials" else "check the client credentials"
-                )
+                app_grant = grant == self.client.client_credentials_grant
+                hint = "check the client credentials" if app_grant else "re-authorize the connection"
                 raise ConnectorAuthError(
                     self.connector,
                     f"token endpoint refused the {grant} grant ({error or response.status_code}): {hint}",

@@ -226,6 +226,15 @@ class RateLimitPolicy:
     throttle_statuses: frozenset[int] = frozenset({429})
     penalties: tuple[PenaltyRule, ...] = ()
     pause_when_exhausted: bool = True
+    throttle_when: Callable[[int, Mapping[str, str], Any], bool] | None = None
+    """Answers that mean "slow down" by their body rather than their status (Google's 403
+    ``rateLimitExceeded``): called with status, headers and decoded body; True retries like a 429."""
+
+    def throttled(self, status: int, headers: Mapping[str, str], body: Any) -> bool:
+        """True if this answer asks us to slow down (retried with the vendor's wait or backoff)."""
+        if status in self.throttle_statuses:
+            return True
+        return self.throttle_when is not None and bool(self.throttle_when(status, headers, body))
 
     def penalty(self, status: int, headers: Mapping[str, str], body: Any) -> PenaltyRule | None:
         """The penalty rule this answer matches, if any."""

@@ -91,6 +91,14 @@ class TokenStore(Protocol):
         """Lease the row for a refresh if it is still at ``version`` and unleased; the new version or None."""
         ...
 
+    def claim_new(self, connector: str, owner: str, now: dt.datetime, until: dt.datetime) -> int | None:
+        """Create the row, with no usable token and leased to ``owner``, unless one exists; its version or None.
+
+        For a first login that only one process may make (Personio v1): the winner logs in and
+        ``complete`` s the row, everyone else sees the lease and waits for its token.
+        """
+        ...
+
     def complete(self, connector: str, version: int, owner: str, tokens: TokenSet, now: dt.datetime) -> bool:
         """Store refreshed tokens and end the lease, if ``owner`` still holds the row at ``version``."""
         ...
@@ -124,6 +132,13 @@ class MemoryTokenStore:
                 return None
             self._rows[connector] = replace(row, version=version + 1, lease_owner=owner, lease_until=until)
             return version + 1
+
+    def claim_new(self, connector: str, owner: str, now: dt.datetime, until: dt.datetime) -> int | None:
+        with self._lock:
+            if connector in self._rows:
+                return None
+            self._rows[connector] = StoredTokens(TokenSet(SecretStr("")), 1, owner, until)
+            return 1
 
     def complete(self, connector: str, version: int, owner: str, tokens: TokenSet, now: dt.datetime) -> bool:
         with self._lock:
@@ -245,6 +260,17 @@ class SqlTokenStore:
         free = or_(t.c.lease_until.is_(None), t.c.lease_until <= _utc(now))
         lease = {"lease_owner": owner, "lease_until": _utc(until), "updated_at": _utc(now)}
         return version + 1 if self._swap(connector, version, free, lease) == 1 else None
+
+    def claim_new(self, connector: str, owner: str, now: dt.datetime, until: dt.datetime) -> int | None:
+        values = {**self._seal(connector, TokenSet(SecretStr(""))), "lease_owner": owner, "lease_until": _utc(until)}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(self.table).values(connector=connector, version=1, updated_at=_utc(now), **values))
+        except IntegrityError:
+            return None  # the row exists: someone else logged in first
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot create the token row of {connector!r}: {type(exc).__name__}") from exc
+        return 1
 
     def complete(self, connector: str, version: int, owner: str, tokens: TokenSet, now: dt.datetime) -> bool:
         # One UPDATE writes the new access and refresh tokens and retires the old ones together.

@@ -11,7 +11,7 @@ gusto           ``X-Gusto-Signature``: hex HMAC-SHA256(body)                    
 deel            ``x-deel-signature``: hex HMAC-SHA256(``"POST"`` + body)        body / ``tracking_id``
 bamboohr        ``X-BambooHR-Signature``: hex HMAC-SHA256(body + timestamp)     signed / body digest
 remote          ``X-Remote-Signature``: hex HMAC-SHA256(body + ":" + ts ms)     signed / body digest
-merge           ``X-Merge-Webhook-Signature``: base64url HMAC-SHA256(body)      none / ``hook.id``
+merge           ``X-Merge-Webhook-Signature``: base64url HMAC-SHA256(body)      none / body digest
 hibob           ``Bob-Signature``: base64 HMAC-SHA512(body)                     none / body digest
 finch, svix     ``*-signature``: ``v1,`` base64 HMAC-SHA256(id.ts.body)         signed / id header
 personio        ``Authorization``: the shared token                            none / body digest
@@ -111,7 +111,9 @@ register_scheme(
 register_scheme(
     "merge",
     "X-Merge-Webhook-Signature: base64url HMAC-SHA256(body)",
-    _hmac("merge", header="X-Merge-Webhook-Signature", encoding="base64url", id_paths=(("hook", "id"),)),
+    # No id path: Merge's hook.id names the webhook (one per event type), not the delivery, and Merge
+    # says to tell deliveries apart by their signature, i.e. by the body's digest.
+    _hmac("merge", header="X-Merge-Webhook-Signature", encoding="base64url"),
 )
 register_scheme(
     "hibob",
