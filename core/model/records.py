@@ -66,7 +66,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "LAOS": "LA", "BOLIVIA": "BO", "VENEZUELA": "VE", "TANZANIA": "TZ", "MOLDOVA": "MD",
     "CZECH REPUBLIC": "CZ", "MACEDONIA": "MK", "TAIWAN": "TW", "PALESTINE": "PS", "VATICAN": "VA",
     "MICRONESIA": "FM", "CAPE VERDE": "CV", "SWAZILAND": "SZ", "BURMA": "MM", "EAST TIMOR": "TL",
-    "HOLLAND": "NL", "UAE": "AE", "KOSOVO": "XK",
+    "HOLLAND": "NL", "UAE": "AE",
 }  # fmt: skip
 """Common short English names vendors use that ISO's official names do not match (pycountry)."""
 
