@@ -11,7 +11,7 @@ PRISM_DIR     := tests/contract
 PRISM_STAMP   := $(PRISM_DIR)/node_modules/.stamp
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck bench install dev prism clean
+.PHONY: demo test lint typecheck bench bench-1m install dev prism clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +57,12 @@ $(BENCH_STAMP): $(DEV_STAMP)
 	$(PIP) install -e '.[dev,bench]'
 	touch $@
 
-bench: $(BENCH_STAMP)       ## screen benchmarks at 10k and 100k contractors (not tests)
+bench: $(BENCH_STAMP)       ## screen benchmarks at 10k and 100k contractors + resolution vs Splink (not tests)
 	$(BIN)/python -m bench.screen_bench --sizes 10000 100000
+	$(BIN)/python -m bench.resolution_bench --synthetic 100000
+
+bench-1m: $(BENCH_STAMP)    ## the 1,000,000-contractor screen (store built once, cached in .bench-cache)
+	$(BIN)/python -m bench.screen_bench --sizes 1000000 --cache .bench-cache
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
