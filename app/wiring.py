@@ -16,6 +16,7 @@ from hiresentry.connectors.base import Connector, ConnectorConfig, Runtime
 from hiresentry.connectors.base.registry import connector_class
 from hiresentry.connectors.base.token_store import SqlTokenStore, TokenCipher
 from hiresentry.connectors.base.webhook_replay import SqlSeenEvents
+from hiresentry.connectors.github.directory import ReadsWorkers, StoreWorkerDirectory
 from hiresentry.core.capabilities import AccountSuspendCapability, PayoutHoldCapability
 from hiresentry.core.errors import ConfigError
 from hiresentry.core.gate import PayoutGate
@@ -66,7 +67,24 @@ def build_connectors(
     if duplicates:
         raise ConfigError(f"source names must be unique; repeated: {', '.join(duplicates)}")
     shared = runtime(config, store) if store is not None else None
-    return [connector_class(s.connector).from_config(s.name, s.config, shared) for s in sources]
+    built = [connector_class(s.connector).from_config(s.name, s.config, shared) for s in sources]
+    return with_worker_directory(built, store)
+
+
+def with_worker_directory(
+    connectors: Sequence[Connector[ConnectorConfig]], store: Store | None
+) -> list[Connector[ConnectorConfig]]:
+    """Connectors that enrich other sources' workers (GitHub) get the store's workers, and go last.
+
+    They read the workers already in the store when they start, so they sync after every source
+    that loads workers (configured or given on the command line), whatever the config's order.
+    """
+    readers = [c for c in connectors if isinstance(c, ReadsWorkers)]
+    if store is not None:
+        directory = StoreWorkerDirectory(store.engine)
+        for connector in readers:
+            connector.use_worker_directory(directory)
+    return [c for c in connectors if not isinstance(c, ReadsWorkers)] + readers
 
 
 def load_indicators(config: AppConfig) -> list[Indicator]:

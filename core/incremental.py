@@ -2,11 +2,12 @@
 
 A person's evidence depends on their own records and on *other* persons only through shared
 identifiers (a phone, a payout account, an egress network, a cited employer, a référence, a near-
-duplicate résumé…). So the people a change can affect are those connected to the changed records
-through such relations: the connected components of the relation graph that contain the touched
-persons. Evaluating those components as a sub-population gives exactly what a batch run gives for
-them, because nothing outside a component feeds anything inside it. The property test in
-``tests/core/test_incremental.py`` holds the whole catalogue to that on random populations.
+duplicate résumé, a commit e-mail, a profile bio, copied git history…). So the people a change can
+affect are those connected to the changed records through such relations: the connected components
+of the relation graph that contain the touched persons. Evaluating those components as a
+sub-population gives exactly what a batch run gives for them, because nothing outside a component
+feeds anything inside it. The property test in ``tests/core/test_incremental.py`` holds the whole
+catalogue to that on random populations.
 
 Resolution runs over the whole population first (it is what defines persons, and the
 probabilistic stage's block limits are population-wide), then only the affected components are
@@ -66,6 +67,14 @@ def relation_keys(pop: Population, approved_vpns: Collection[str] = ()) -> pl.Da
             pl.format("{}/{}", "source", "related_worker_remote_id"),
         ),
         _namespaced(resume_bands(signed_resumes(pop)), "resume", pl.col("band")),
+        # code-hosting profiles: one account under several identities, one bio or README, copied history
+        _namespaced(
+            pop.profiles, "profile-account", pl.format("{}:{}", "platform", pl.col("login").str.to_lowercase())
+        ),
+        _namespaced(pop.profiles, "profile-bio", pl.col("bio_key")),
+        _namespaced(pop.profiles, "profile-readme", pl.col("readme_key")),
+        _namespaced(pop.profile_commits, "git-commit", pl.col("sha")),
+        _namespaced(pop.profile_commits, "git-tree", pl.col("tree_sha")),
         # rates are judged against the median of peers (PAY-BELOW-MARKET): a superset of the peer group
         _namespaced(
             pop.engagements.filter(pl.col("rate").cast(pl.Float64, strict=False) > 0),
@@ -110,5 +119,9 @@ def sub_population(pop: Population, pids: Collection[int]) -> Population:
         access_events=owned(pop.access_events),
         devices=owned(pop.devices),
         hiring_signals=owned(pop.hiring_signals),
+        profiles=owned(pop.profiles),
+        profile_repos=owned(pop.profile_repos),
+        profile_commits=owned(pop.profile_commits),
+        profile_follows=owned(pop.profile_follows),
         hasher=pop.hasher,
     )

@@ -23,6 +23,7 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from hiresentry.core.indicators.rules._links import keyed
 from hiresentry.core.population import Population
 
 DEFAULT_LINK_WEIGHTS: dict[str, float] = {
@@ -33,8 +34,12 @@ DEFAULT_LINK_WEIGHTS: dict[str, float] = {
     "email": 25,
     "address": 15,
     "egress": 10,
+    "commit_email": 0,
 }
-"""Weight of one shared key of each type; payout, device, face > phone, email > address > egress."""
+"""Weight of one shared key of each type; payout, device, face > phone, email > address > egress.
+A commit e-mail (an address on someone's own commits that another identity declared or committed
+with) links personas into one component but adds nothing to its score: code-hosting evidence
+strengthens other evidence and never escalates on its own (``docs/indicators.md``)."""
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "link_weights": DEFAULT_LINK_WEIGHTS,
@@ -88,6 +93,7 @@ def _edges(pop: Population, params: Mapping[str, Any]) -> pl.DataFrame:
     add(pop.workers, "address", "home_addr_key", pl.col("home_addr_masked"))
     add(pop.workers, "address", "ship_addr_key", pl.col("ship_addr_masked"))
     add(pop.devices, "address", "shipped_to_key", pl.col("shipped_to_masked"))
+    add(keyed(pop, "commit_email"), "commit_email", "key", pl.col("masked"))
     approved = [p.lower() for p in params["approved_vpn_providers"]]
     window = f"{int(params['egress_window_days'])}d"
     egress = pop.access_events.filter(

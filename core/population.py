@@ -2,7 +2,9 @@
 
 Indicators never loop over records; they join and group these frames (Polars). Each frame carries
 ``wid``, the row number of the owning worker record in ``workers``, so that joins are on integers;
-after resolution ``workers`` also carries ``pid``, the person the record was resolved to.
+after resolution ``workers`` also carries ``pid``, the person the record was resolved to. Profile
+frames (``profiles``, ``profile_repos``, ``profile_commits``, ``profile_follows``) carry the
+``wid`` of the worker record that cited the profile, in whichever source that record is.
 
 The same frames are built from the store (a full screen) and from in-memory records (the golden
 tests of the indicator catalogue), through the same row builder, so a golden test exercises
@@ -145,6 +147,10 @@ class Population:
     access_events: pl.DataFrame
     devices: pl.DataFrame
     hiring_signals: pl.DataFrame
+    profiles: pl.DataFrame
+    profile_repos: pl.DataFrame
+    profile_commits: pl.DataFrame
+    profile_follows: pl.DataFrame
     hasher: LinkKeyHasher | None = field(default=None, repr=False, compare=False)
     """The link-key hasher the frames were keyed with: lets an indicator key outside lists (SDN wallets)."""
 
@@ -168,6 +174,22 @@ class Population:
                 frame = frame.with_columns(pl.format("{}/{}", "source", "remote_id").alias("ref"))
             return frame
 
+        def cited(name: str) -> pl.DataFrame:
+            # a profile record belongs to the worker record that cited it, which may be in another source
+            frame = frames[name].filter(~pl.col("deleted"))
+            key = pl.coalesce("worker_source", "source").alias("owner_source")
+            frame = frame.with_columns(key).join(
+                owner.rename({"source": "owner_source"}), on=["owner_source", "worker_remote_id"], how="inner"
+            )
+            return frame.drop("owner_source").with_columns(pl.format("{}/{}", "source", "remote_id").alias("ref"))
+
+        profiles = cited("profiles")
+        live = profiles.select("source", pl.col("remote_id").alias("profile_remote_id"))
+
+        def under_profile(name: str) -> pl.DataFrame:
+            # repositories, commits and follows count only while their profile record is live
+            return cited(name).join(live, on=["source", "profile_remote_id"], how="semi")
+
         return cls(
             workers=workers,
             worker_keys=owned("worker_keys"),
@@ -177,6 +199,10 @@ class Population:
             access_events=owned("access_events"),
             devices=owned("devices"),
             hiring_signals=owned("hiring_signals"),
+            profiles=profiles,
+            profile_repos=under_profile("profile_repos"),
+            profile_commits=under_profile("profile_commits"),
+            profile_follows=under_profile("profile_follows"),
             hasher=hasher,
         )
 
@@ -237,5 +263,9 @@ class Population:
                 self.access_events,
                 self.devices,
                 self.hiring_signals,
+                self.profiles,
+                self.profile_repos,
+                self.profile_commits,
+                self.profile_follows,
             )
         )

@@ -167,9 +167,15 @@ def _affected(
 
 
 def touched_workers(records: Iterable[Record]) -> set[tuple[str, str]]:
-    """Worker refs a batch of records touches (a record of any kind touches its worker)."""
+    """Worker refs a batch of records touches (a record of any kind touches its worker).
+
+    A profile record may name a worker of another source (``worker_source``): that worker is touched.
+    """
     return {
-        (r.source, r.remote_id if isinstance(r, Worker) else str(getattr(r, "worker_remote_id", r.remote_id)))
+        (
+            getattr(r, "worker_source", None) or r.source,
+            r.remote_id if isinstance(r, Worker) else str(getattr(r, "worker_remote_id", r.remote_id)),
+        )
         for r in records
     }
 

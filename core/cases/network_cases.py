@@ -32,6 +32,7 @@ LINK_INDICATORS: dict[str, tuple[str, str]] = {
     "email": ("NET-SHARED-EMAIL", "Email shared across the network"),
     "address": ("NET-SHARED-ADDRESS", "Address shared across the network"),
     "egress": ("NET-SHARED-EGRESS", "Egress network shared at the same time"),
+    "commit_email": ("CODE-COMMIT-EMAIL-SHARED", "Commit e-mail shared across the network"),
 }
 
 DEFAULT_LINK_ONLY: frozenset[str] = frozenset(
@@ -48,6 +49,7 @@ DEFAULT_LINK_ONLY: frozenset[str] = frozenset(
         "NET-REFERRAL-CLUSTER",
         "NET-SHARED-PAYEE-ENTITY",
         "NET-RESUME-CLONE",
+        "CODE-COMMIT-EMAIL-SHARED",
     }
 )
 """Indicators that only say "shares something with someone": they do not escalate a component."""

@@ -33,6 +33,10 @@ RecordKind = Literal[
     "access_events",
     "devices",
     "hiring_signals",
+    "profiles",
+    "profile_repos",
+    "profile_commits",
+    "profile_follows",
 ]
 
 
@@ -370,6 +374,145 @@ class HiringSignal(Record):
         return self
 
 
+class ProfileRecord(Record):
+    """Base of the code-hosting profile kinds: the worker claim that cites the profile.
+
+    Like every other kind, a profile record points at its worker with ``worker_remote_id`` in the
+    same source. A connector that *enriches another source's workers* (the GitHub connector reads
+    the profile links of the HR or payroll workers already in the store) names that source in
+    ``worker_source`` instead of inventing a second identity claim: the profile then belongs to the
+    very worker record that cited it, and so to whichever person that record resolves to.
+    """
+
+    worker_remote_id: str = Field(min_length=1)
+    worker_source: str | None = Field(
+        default=None, description="source of the worker when it is not this record's own (enrichment connectors)"
+    )
+
+
+class Profile(ProfileRecord):
+    """A public code-hosting account a worker cites (a GitHub profile): who it says it is, and since when.
+
+    ``bio`` and ``readme`` are read, never stored: only keyed hashes of their normalised words (for
+    the same text across candidates) and a short bio excerpt are kept.
+    """
+
+    kind: ClassVar[RecordKind] = "profiles"
+
+    platform: str = Field(min_length=1, description="code-hosting platform, e.g. github")
+    login: str = Field(min_length=1)
+    account_id: str | None = Field(default=None, description="the platform's stable account id")
+    created_at: dt.datetime | None = Field(default=None, description="when the account was created")
+    bio: str | None = None
+    readme: str | None = Field(default=None, description="profile README text (hashed, never stored)")
+    blog: str | None = None
+    company: str | None = None
+    location: str | None = Field(default=None, description="free-text location on the profile")
+    location_country: str | None = Field(
+        default=None, description="country of the location (derived from location at ingest when not given)"
+    )
+    followers: int | None = Field(default=None, ge=0)
+    following: int | None = Field(default=None, ge=0)
+    public_repos: int | None = Field(default=None, ge=0)
+    observed_at: dt.datetime | None = Field(default=None, description="when the source read the profile")
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, value: str) -> str:
+        return value.lower()
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("location_country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return country_code(value)
+
+
+class ProfileRepo(ProfileRecord):
+    """A public repository of a profile's account."""
+
+    kind: ClassVar[RecordKind] = "profile_repos"
+
+    profile_remote_id: str = Field(min_length=1, description="remote_id of the profile record (same source)")
+    name: str = Field(min_length=1, description="full name, owner/repository")
+    fork: bool = False
+    parent: str | None = Field(default=None, description="full name of the repository it was forked from")
+    created_at: dt.datetime | None = None
+    pushed_at: dt.datetime | None = None
+
+
+_SHA = re.compile(r"^[0-9a-f]{7,64}$")
+
+
+class ProfileCommit(ProfileRecord):
+    """One commit of the bounded sample taken from a profile's repository.
+
+    Commit e-mails are read, never stored: they become keyed hashes (``email`` link keys, the same
+    namespace as workers' e-mails) and masks; privacy relay addresses (noreply) are never keyed.
+    ``by_owner`` says whom the platform attributes the commit to: the profile's account (true),
+    another account (false), or no account (null).
+    """
+
+    kind: ClassVar[RecordKind] = "profile_commits"
+
+    profile_remote_id: str = Field(min_length=1)
+    repo: str = Field(min_length=1, description="full name of the repository, owner/repository")
+    repo_fork: bool = Field(default=False, description="the repository is a fork")
+    sha: str
+    tree_sha: str | None = None
+    authored_at: dt.datetime | None = None
+    committed_at: dt.datetime | None = None
+    author_email: str | None = None
+    committer_email: str | None = None
+    by_owner: bool | None = None
+
+    @field_validator("sha", "tree_sha")
+    @classmethod
+    def _sha(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        text = value.strip().lower()
+        if not _SHA.match(text):
+            raise ValueError("not a git object id (7 to 64 hex digits)")
+        return text
+
+
+class ProfileFollow(ProfileRecord):
+    """An account that follows a profile, with what the follower ring check needs to know about it.
+
+    ``follower_id`` and the ids in ``follower_follows`` are the platform's account ids (or logins,
+    consistently, for a source that knows only logins); both are stored only as keyed hashes.
+    ``follower_follows`` is null when the source did not read whom the follower follows.
+    """
+
+    kind: ClassVar[RecordKind] = "profile_follows"
+
+    profile_remote_id: str = Field(min_length=1)
+    follower_id: str = Field(min_length=1)
+    follower_login: str | None = Field(default=None, description="kept masked only")
+    follower_created_at: dt.datetime | None = None
+    follower_following: int | None = Field(default=None, ge=0, description="how many accounts the follower follows")
+    follower_followers: int | None = Field(default=None, ge=0)
+    follower_repos: int | None = Field(default=None, ge=0, description="the follower's public repositories")
+    follower_follows: list[str] | None = Field(default=None, description="account ids the follower follows")
+
+    @field_validator("follower_id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("follower_follows", mode="before")
+    @classmethod
+    def _ids_text(cls, value: Any) -> Any:
+        if isinstance(value, str):  # a CSV cell: ids separated by "|" (the field may be null, so CSV reads it as text)
+            return [v.strip() for v in value.split("|") if v.strip()]
+        return [str(v) if isinstance(v, int) else v for v in value] if isinstance(value, list) else value
+
+
 KIND_MODELS: dict[RecordKind, type[Record]] = {
     "workers": Worker,
     "engagements": Engagement,
@@ -378,4 +521,8 @@ KIND_MODELS: dict[RecordKind, type[Record]] = {
     "access_events": AccessEvent,
     "devices": Device,
     "hiring_signals": HiringSignal,
+    "profiles": Profile,
+    "profile_repos": ProfileRepo,
+    "profile_commits": ProfileCommit,
+    "profile_follows": ProfileFollow,
 }

@@ -28,9 +28,14 @@ from hiresentry.core.model import (
     Payment,
     PayoutAccount,
     PayoutMethod,
+    Profile,
+    ProfileCommit,
+    ProfileFollow,
+    ProfileRepo,
     Record,
     Worker,
 )
+from hiresentry.core.model.records import COUNTRY_ALIASES, country_code
 from hiresentry.core.model.scrub import scrub
 
 Row = dict[str, Any]
@@ -107,6 +112,121 @@ def _masked_login(login: str | None) -> str | None:
         return None
     email = normalize.email(login)
     return mask.email(email) if email else mask.tail(login)
+
+
+# -- code-hosting profiles -----------------------------------------------------------------------
+
+PRIVACY_RELAY_DOMAINS: tuple[str, ...] = (
+    "users.noreply.github.com",
+    "noreply.github.com",
+    "users.noreply.gitlab.com",
+    "noreply.gitlab.com",
+    "noreply.codeberg.org",
+)
+"""Commit e-mail domains of code-hosting privacy relays: never link keys.
+
+A relay address stands for one account (or, like ``noreply@github.com`` on web commits, for
+everyone), so it says nothing about the person behind it beyond the account itself."""
+
+_NO_REPLY = frozenset({"noreply", "no-reply", "no_reply"})
+_PLACEHOLDER_DOMAINS = ("localhost", "localdomain", "local", "example.com", "example.org", "example.net")
+"""Machine defaults and documentation placeholders (``root@localhost.localdomain``, ``you@example.com``):
+identical for unrelated people, so never link keys either."""
+
+US_STATES = frozenset({
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+    "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia",
+    "washington", "wisconsin", "wyoming", "new hampshire", "new jersey", "new mexico", "new york",
+    "north carolina", "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
+    "district of columbia", "washington dc", "washington d c",
+})  # fmt: skip
+"""US state names: "Austin, Texas" is in the United States."""
+
+AMBIGUOUS_PLACES = frozenset({"georgia"})
+"""A US state and a country at once ("Atlanta, Georgia", "Tbilisi, Georgia"): read as no country."""
+
+
+def is_privacy_relay(email: str) -> bool:
+    """True for a commit address that stands for no one in particular: a code-hosting privacy relay or
+    no-reply address (``123+dev@users.noreply.github.com``), a machine default or a placeholder."""
+    local, _, domain = email.partition("@")
+    unlinkable = (*PRIVACY_RELAY_DOMAINS, *_PLACEHOLDER_DOMAINS)
+    return local in _NO_REPLY or any(domain == d or domain.endswith("." + d) for d in unlinkable)
+
+
+@lru_cache(maxsize=4096)
+def location_country(text: str | None) -> str | None:
+    """The country a free-text profile location names, or None when it names none we can read.
+
+    Parts are read from the end ("Seattle, WA, USA" → US). Deliberately conservative, since a wrong
+    country would be a false contradiction of the worker's claim: two-letter parts are skipped (CA
+    is California as often as Canada), US state names mean the United States, Georgia (a state
+    and a country) means nothing, and cities, regions and jokes ("Earth", "Remote") give nothing.
+    """
+    if not text:
+        return None
+    parts = [p.strip(" .") for p in re.split(r"[,;/|()\n]+| - ", text) if p.strip(" .")]
+    for part in reversed(parts):
+        lowered = part.lower()
+        if lowered in AMBIGUOUS_PLACES:
+            return None
+        if lowered in US_STATES:
+            return "US"
+        if len(part) <= 2 and part.upper() not in COUNTRY_ALIASES:
+            continue
+        try:
+            found = country_code(part)
+        except ValueError:
+            continue
+        if found:
+            return found
+    return None
+
+
+def profile_words(text: str | None, login: str | None = None) -> str | None:
+    """A profile text (bio, README) as lower-case words, without the account's own login.
+
+    Removing the login makes a README copied to another account (whose template names its login)
+    compare equal; emoji, markup and punctuation are dropped.
+    """
+    if not text:
+        return None
+    lowered = text.lower()
+    if login:
+        lowered = re.sub(rf"(?<![\w-]){re.escape(login.lower())}(?![\w-])", " ", lowered)
+    words = re.findall(r"[a-z0-9]+", lowered)
+    return " ".join(words) or None
+
+
+def profile_text_key(hasher: LinkKeyHasher, words: str) -> str:
+    """Keyed hash of normalised profile words (``profile_words``): equal texts, equal keys."""
+    # the tax-id key type with lower-case text: a normalised tax id is upper-case alphanumerics only
+    return hasher.hash("tax_id", f"profile-text:{words}")
+
+
+def profile_account_key(hasher: LinkKeyHasher, account: str) -> str:
+    """Keyed hash of a code-hosting account id (followers and whom they follow are compared this way)."""
+    return hasher.hash("tax_id", f"profile-account:{account.strip().lower()}")
+
+
+_EMAIL_IN_TEXT = re.compile(r"\S+@\S+")
+_NUMBER_IN_TEXT = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+def bio_excerpt(bio: str | None, size: int = 60) -> str | None:
+    """The start of a bio for explanations, one line, without e-mail addresses or phone numbers."""
+    if not bio:
+        return None
+    text = _NUMBER_IN_TEXT.sub("[number]", _EMAIL_IN_TEXT.sub("[e-mail]", " ".join(bio.split())))
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _login_mask(login: str | None) -> str | None:
+    if not login:
+        return None
+    return f"{login[:2]}{mask.DOT * 3}"
 
 
 class RowBuilder:
@@ -313,6 +433,89 @@ class RowBuilder:
             "related_worker_remote_id": record.related_worker_remote_id,
         }
 
+    def _profile_owned(self, record: Profile | ProfileRepo | ProfileCommit | ProfileFollow) -> Row:
+        return self._base(record) | {
+            "worker_remote_id": record.worker_remote_id,
+            "worker_source": record.worker_source if record.worker_source != record.source else None,
+        }
+
+    def _commit_email(self, raw: str | None) -> tuple[str | None, str | None]:
+        value = normalize.email(raw) if raw else None
+        if value is None:
+            return None, None
+        if is_privacy_relay(value):
+            return None, mask.email(value)  # shown, never a link key
+        return self.hasher.hash("email", value), mask.email(value)
+
+    def profile(self, record: Profile) -> Row:
+        """Profile row; bio and README become keyed hashes of their words (plus a bio excerpt)."""
+        bio = profile_words(record.bio, record.login)
+        readme = profile_words(record.readme, record.login)
+        account = record.account_id or record.login
+        return self._profile_owned(record) | {
+            "platform": record.platform,
+            "login": record.login,
+            "account_key": profile_account_key(self.hasher, account),
+            "created_at": _utc(record.created_at),
+            "bio_key": profile_text_key(self.hasher, bio) if bio else None,
+            "bio_words": len(bio.split()) if bio else None,
+            "bio_excerpt": bio_excerpt(record.bio),
+            "readme_key": profile_text_key(self.hasher, readme) if readme else None,
+            "readme_words": len(readme.split()) if readme else None,
+            "blog": record.blog,
+            "company": record.company,
+            "location": record.location,
+            "location_country": record.location_country or location_country(record.location),
+            "followers": record.followers,
+            "following": record.following,
+            "public_repos": record.public_repos,
+            "observed_at": _utc(record.observed_at),
+        }
+
+    def profile_repo(self, record: ProfileRepo) -> Row:
+        """Repository row."""
+        return self._profile_owned(record) | {
+            "profile_remote_id": record.profile_remote_id,
+            "name": record.name,
+            "fork": record.fork,
+            "parent": record.parent,
+            "created_at": _utc(record.created_at),
+            "pushed_at": _utc(record.pushed_at),
+        }
+
+    def profile_commit(self, record: ProfileCommit) -> Row:
+        """Commit row; author and committer e-mails become ``email`` link keys (privacy relays: none)."""
+        author_key, author_masked = self._commit_email(record.author_email)
+        committer_key, committer_masked = self._commit_email(record.committer_email)
+        return self._profile_owned(record) | {
+            "profile_remote_id": record.profile_remote_id,
+            "repo": record.repo,
+            "repo_fork": record.repo_fork,
+            "sha": record.sha,
+            "tree_sha": record.tree_sha,
+            "authored_at": _utc(record.authored_at),
+            "committed_at": _utc(record.committed_at),
+            "author_email_key": author_key,
+            "author_email_masked": author_masked,
+            "committer_email_key": committer_key,
+            "committer_email_masked": committer_masked,
+            "by_owner": record.by_owner,
+        }
+
+    def profile_follow(self, record: ProfileFollow) -> Row:
+        """Follower row; the follower and whom it follows are keyed hashes of account ids."""
+        follows = record.follower_follows
+        return self._profile_owned(record) | {
+            "profile_remote_id": record.profile_remote_id,
+            "follower_key": profile_account_key(self.hasher, record.follower_id),
+            "follower_masked": _login_mask(record.follower_login),
+            "follower_created_at": _utc(record.follower_created_at),
+            "follower_following": record.follower_following,
+            "follower_followers": record.follower_followers,
+            "follower_repos": record.follower_repos,
+            "follower_follows": None if follows is None else [profile_account_key(self.hasher, a) for a in follows],
+        }
+
 
 class BatchRows:
     """All rows of one batch, grouped by table, ready for bulk insert."""
@@ -349,6 +552,14 @@ def build_rows(records: Iterable[Record], builder: RowBuilder) -> BatchRows:
             out.add("devices", builder.device(record))
         elif isinstance(record, HiringSignal):
             out.add("hiring_signals", builder.hiring_signal(record))
+        elif isinstance(record, Profile):
+            out.add("profiles", builder.profile(record))
+        elif isinstance(record, ProfileRepo):
+            out.add("profile_repos", builder.profile_repo(record))
+        elif isinstance(record, ProfileCommit):
+            out.add("profile_commits", builder.profile_commit(record))
+        elif isinstance(record, ProfileFollow):
+            out.add("profile_follows", builder.profile_follow(record))
     return out
 
 

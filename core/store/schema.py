@@ -202,6 +202,75 @@ hiring_signals = _record_table(
     Column("related_worker_remote_id", String(256)),
 )
 
+# -- code-hosting profiles (migration 0002g) -------------------------------------------------------
+# A profile belongs to the worker ``(coalesce(worker_source, source), worker_remote_id)``: an
+# enrichment connector (GitHub) attaches it to the worker record of another source that cited it.
+# Bios and READMEs are kept as keyed hashes of their words, commit e-mails as ``email`` link keys,
+# follower account ids as keyed hashes; repositories, commits and follows count only while their
+# profile record is live.
+profiles = _record_table(
+    "profiles",
+    Column("worker_source", String(128)),
+    Column("platform", String(32), nullable=False),
+    Column("login", Text, nullable=False),
+    Column("account_key", String(32)),
+    Column("created_at", TZ),
+    Column("bio_key", String(32)),
+    Column("bio_words", Integer),
+    Column("bio_excerpt", Text),
+    Column("readme_key", String(32)),
+    Column("readme_words", Integer),
+    Column("blog", Text),
+    Column("company", Text),
+    Column("location", Text),
+    Column("location_country", String(2)),
+    Column("followers", Integer),
+    Column("following", Integer),
+    Column("public_repos", Integer),
+    Column("observed_at", TZ),
+)
+
+profile_repos = _record_table(
+    "profile_repos",
+    Column("worker_source", String(128)),
+    Column("profile_remote_id", String(256), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("fork", Boolean, nullable=False),
+    Column("parent", Text),
+    Column("created_at", TZ),
+    Column("pushed_at", TZ),
+)
+
+profile_commits = _record_table(
+    "profile_commits",
+    Column("worker_source", String(128)),
+    Column("profile_remote_id", String(256), nullable=False),
+    Column("repo", Text, nullable=False),
+    Column("repo_fork", Boolean, nullable=False),
+    Column("sha", String(64), nullable=False),
+    Column("tree_sha", String(64)),
+    Column("authored_at", TZ),
+    Column("committed_at", TZ),
+    Column("author_email_key", String(32)),
+    Column("author_email_masked", Text),
+    Column("committer_email_key", String(32)),
+    Column("committer_email_masked", Text),
+    Column("by_owner", Boolean),
+)
+
+profile_follows = _record_table(
+    "profile_follows",
+    Column("worker_source", String(128)),
+    Column("profile_remote_id", String(256), nullable=False),
+    Column("follower_key", String(32), nullable=False),
+    Column("follower_masked", Text),
+    Column("follower_created_at", TZ),
+    Column("follower_following", Integer),
+    Column("follower_followers", Integer),
+    Column("follower_repos", Integer),
+    Column("follower_follows", JSON),
+)
+
 RECORD_TABLES: dict[str, Table] = {
     "workers": workers,
     "engagements": engagements,
@@ -210,6 +279,10 @@ RECORD_TABLES: dict[str, Table] = {
     "access_events": access_events,
     "devices": devices,
     "hiring_signals": hiring_signals,
+    "profiles": profiles,
+    "profile_repos": profile_repos,
+    "profile_commits": profile_commits,
+    "profile_follows": profile_follows,
 }
 
 # Incremental sync position per connector instance and stream, committed with the records it covers.

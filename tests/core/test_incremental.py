@@ -1,11 +1,12 @@
 """Batch and incremental screening give identical results (property test on random populations).
 
 Random small populations share identifiers from small pools (names, birth dates, tax ids, phones,
-emails, IBANs, addresses, serials, egress networks, employers, résumé signatures, referrers), so
-resolution merges, shared keys, networks and qualifiers all occur. A random change is then
-ingested and screened incrementally; a batch screen of the same store afterwards must change
-nothing, and a fresh store screened in one batch must hold the same cases (ignoring dedup keys,
-which depend on history). Real SQLite stores, the whole shipped catalogue.
+emails, IBANs, addresses, serials, egress networks, employers, résumé signatures, referrers,
+code-hosting logins, bios, git objects, commit e-mails and followers), so resolution merges,
+shared keys, networks and qualifiers all occur. A random change is then ingested and screened
+incrementally; a batch screen of the same store afterwards must change nothing, and a fresh store
+screened in one batch must hold the same cases (ignoring dedup keys, which depend on history).
+Real SQLite stores, the whole shipped catalogue.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from hiresentry.core.model import (
     Engagement,
     HiringSignal,
     PayoutAccount,
+    Profile,
+    ProfileCommit,
+    ProfileFollow,
     Record,
     Worker,
 )
@@ -49,6 +53,14 @@ TOOLS = [[], [], ["AnyDesk"], ["ScreenConnect"]]
 EMPLOYERS = [[], ["Initech"], ["Tony WKJ LLC"]]
 SIGNALS = ["camera_refused", "reference_checked", "household_declared"]
 SOURCES = ["hr", "payroll"]
+# code-hosting profiles: shared logins, bios, git objects, commit e-mails and follower rings
+LOGINS = ["dev-one", "dev-two", "web3wizard"]
+BIOS = [None, "Senior Full Stack & Blockchain Developer | React, Node.js, Solidity, Web3", "Software engineer"]
+LOCATIONS = [None, "Shenyang, China", "Austin, Texas"]
+SHAS = ["a1a1a1a1", "b2b2b2b2", "c3c3c3c3"]
+TREES = [None, "e1e1e1e1", "e2e2e2e2"]
+COMMIT_EMAILS = [None, "a@x.example", "dev.ninja@gmail.com", "9+dev@users.noreply.github.com"]
+FOLLOWS = [None, ["900", "102"], ["101", "103"], ["102"]]
 
 
 @st.composite
@@ -106,6 +118,37 @@ def records(draw: Any, prefix: str, existing: int = 0) -> list[Record]:
                 HiringSignal(source=source, remote_id=f"H-{wid}", worker_remote_id=wid, signal=draw(pick(SIGNALS)),
                              related_worker_remote_id=draw(pick([None, "W0"])))
             )  # fmt: skip
+        if draw(st.booleans()):
+            out.extend(draw(profile_records(source, wid)))
+    return out
+
+
+@st.composite
+def profile_records(draw: Any, source: str, wid: str) -> list[Record]:
+    """A code-hosting profile cited by worker ``wid``, with a few commits and followers."""
+    pick = st.sampled_from
+    days = st.integers(-900, 0).map(lambda d: T0 + dt.timedelta(days=d, hours=d % 24))
+    profile = f"GH-{wid}"
+    login = draw(pick(LOGINS))
+    out: list[Record] = [
+        Profile(source=source, remote_id=profile, worker_remote_id=wid, platform="github", login=login,
+                account_id="900", created_at=draw(pick([T0 - dt.timedelta(days=400), T0 - dt.timedelta(days=20)])),
+                bio=draw(pick(BIOS)), location=draw(pick(LOCATIONS)))
+    ]  # fmt: skip
+    for n in range(draw(st.integers(0, 3))):
+        out.append(
+            ProfileCommit(source=source, remote_id=f"GC-{wid}-{n}", worker_remote_id=wid, profile_remote_id=profile,
+                          repo=f"{login}/app", repo_fork=draw(st.booleans()), sha=draw(pick(SHAS)),
+                          tree_sha=draw(pick(TREES)), authored_at=draw(days), author_email=draw(pick(COMMIT_EMAILS)),
+                          by_owner=draw(pick([None, True, False])))
+        )  # fmt: skip
+    for n in range(draw(st.integers(0, 3))):
+        out.append(
+            ProfileFollow(source=source, remote_id=f"GF-{wid}-{n}", worker_remote_id=wid, profile_remote_id=profile,
+                          follower_id=str(101 + n), follower_created_at=draw(days),
+                          follower_following=draw(pick([1, 50])), follower_repos=draw(pick([0, 10])),
+                          follower_follows=draw(pick(FOLLOWS)))
+        )  # fmt: skip
     return out
 
 

@@ -77,6 +77,40 @@ def _faces(pop: Population) -> pl.DataFrame:
     )
 
 
+def own_commits(pop: Population) -> pl.DataFrame:
+    """Sampled commits that are the profile owner's: attributed to the account, or unattributed in its own
+    non-fork repositories (commits attributed to another account, or upstream history in a fork, are not)."""
+    commits = pop.profile_commits
+    return commits.filter(pl.col("by_owner").fill_null(~pl.col("repo_fork")))
+
+
+def _commit_emails(pop: Population) -> pl.DataFrame:
+    """E-mails on the owner's commits, plus every worker e-mail equal to one of them.
+
+    Only keys some person holds through a commit *without* declaring it as their own e-mail count:
+    an address the person also declared adds nothing a shared declared e-mail (NET-SHARED-EMAIL)
+    does not already say. Privacy relay addresses carry no key (``core.store.rows``).
+    """
+    own = own_commits(pop)
+    committed = pl.concat(
+        [
+            _select(own, "author_email_key", pl.col("author_email_masked")),
+            _select(own, "committer_email_key", pl.col("committer_email_masked")),
+        ]
+    ).unique(["wid", "key"])
+    declared = _worker_keys(pop, "email")
+    # "declared by the same person": by pid once resolution ran, by worker record before
+    who = pop.workers.select("wid", "pid") if "pid" in pop.workers.columns else pop.workers.select("wid", pid="wid")
+    by_person = committed.join(who, on="wid").select("pid", "key")
+    revealing = (
+        by_person.join(declared.join(who, on="wid").select("pid", "key"), on=["pid", "key"], how="anti")
+        .select("key")
+        .unique()
+    )
+    holders = pl.concat([committed, declared.join(committed.select("key").unique(), on="key", how="semi")])
+    return holders.join(revealing, on="key", how="semi").unique(["wid", "key"])
+
+
 LINK_TYPES: dict[str, Callable[[Population], pl.DataFrame]] = {
     "email": lambda pop: _worker_keys(pop, "email"),
     "phone": lambda pop: _worker_keys(pop, "phone"),
@@ -85,8 +119,10 @@ LINK_TYPES: dict[str, Callable[[Population], pl.DataFrame]] = {
     "device": _devices,
     "egress": _egress,
     "face": _faces,
+    "commit_email": _commit_emails,
 }
-"""Each §2 link type and how its keys are read (direct egress only: VPN exits are shared by design)."""
+"""Each §2 link type and how its keys are read (direct egress only: VPN exits are shared by design).
+``commit_email`` keys are in the ``email`` namespace: a commit e-mail links to the worker who declared it."""
 
 
 def keyed(pop: Population, link_type: str) -> pl.DataFrame:
